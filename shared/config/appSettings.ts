@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { ConfigError } from './zodIssues';
+
+const KEY_VAULT_REFERENCE = '@Microsoft.KeyVault(';
+
+const url = z.url({ message: 'must be an absolute URL' }).transform((value) => value.replace(/\/+$/, ''));
+const httpsUrl = z
+  .url({ protocol: /^https$/, message: 'must be an https:// URL' })
+  .transform((v) => v.replace(/\/+$/, ''));
+const text = z.string().trim().min(1, { message: 'must not be empty' });
+const positiveInt = z.coerce.number().int().positive();
+const guidOrDomain = text.regex(/^[0-9a-zA-Z.-]+$/, { message: 'must be a tenant id (GUID) or a tenant domain' });
+
+/** Names of the settings that hold secrets: their values are masked in logs and never echoed in errors. */
+export const SECRET_SETTINGS = [
+  'AzureWebJobsStorage',
+  'HALO_CLIENT_SECRET',
+  'GRAPH_CLIENT_SECRET',
+  'GRAPH_CERTIFICATE_PEM',
+  'HALO_WEBHOOK_PASSWORD',
+] as const;
+
+/**
+ * The app settings as Azure Functions (or local.settings.json) provides them. Key names follow the deployed app's
+ * settings one to one, so that `infra/` and this schema can be checked against each other.
+ */
+export const appSettingsSchema = z.object({
+  AzureWebJobsStorage: text.optional(),
+  AzureWebJobsStorage__accountName: text.optional(),
+  AzureWebJobsStorage__clientId: text.optional(),
+  AzureWebJobsStorage__credential: z.literal('managedidentity').optional(),
+  AzureWebJobsStorage__queueServiceUri: url.optional(),
+  AzureWebJobsStorage__tableServiceUri: url.optional(),
+  AzureWebJobsStorage__blobServiceUri: url.optional(),
+
+  HALO_BASE_URL: url,
+  HALO_AUTH_URL: url.optional(),
+  HALO_TENANT: text.optional(),
+  HALO_CLIENT_ID: text,
+  HALO_CLIENT_SECRET: text,
+  HALO_SCOPE: text.default('all'),
+  HALO_RATE_LIMIT_REQUESTS: positiveInt.default(300),
+  HALO_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(300),
+
+  GRAPH_CLIENT_ID: text.optional(),
+  GRAPH_CLIENT_SECRET: text.optional(),
+  GRAPH_CERTIFICATE_PEM: text.optional(),
+  GRAPH_HOME_TENANT_ID: guidOrDomain.optional(),
+  GRAPH_BASE_URL: httpsUrl.default('https://graph.microsoft.com'),
+  GRAPH_AUTHORITY_HOST: httpsUrl.default('https://login.microsoftonline.com'),
+  /** Use the Function App's managed identity for the home tenant instead of a secret or certificate. */
+  GRAPH_USE_MANAGED_IDENTITY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+
+  KEY_VAULT_URL: httpsUrl.optional(),
+  /** Local development only: a JSON file of secret name → value used when no Key Vault is configured. */
+  LOCAL_SECRETS_FILE: text.optional(),
+  AZURE_CLIENT_ID: text.optional(),
+
+  HALO_WEBHOOK_USERNAME: text,
+  HALO_WEBHOOK_PASSWORD: text.min(12, { message: 'must be at least 12 characters' }),
+
+  JOB_SIGNING_KEY_SECRET_NAME: text.default('job-signing-key'),
+
+  INTEGRATION_CONFIG: text.optional(),
+  INTEGRATION_CONFIG_PATH: text.optional(),
+
+  /** The public https base of the Function App, used for Graph notification URLs; defaults from WEBSITE_HOSTNAME. */
+  PUBLIC_BASE_URL: url.optional(),
+  WEBSITE_HOSTNAME: text.optional(),
+  /** The function key Graph appends to the notification URLs (`?code=`); a secret, resolved from Key Vault. */
+  NOTIFICATION_FUNCTION_KEY: text.optional(),
+});
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Rules across settings, run on the raw values so that they are reported together with the per-setting ones. */
+function crossSettingProblems(s: Readonly<Record<string, string>>): string[] {
+  const problems: string[] = [];
+  if (!s.AzureWebJobsStorage && !s.AzureWebJobsStorage__accountName && !s.AzureWebJobsStorage__queueServiceUri) {
+    problems.push(
+      'AzureWebJobsStorage: is required (a connection string), or AzureWebJobsStorage__accountName for identity-based access',
+    );
+  }
+  if (s.GRAPH_CLIENT_ID || s.GRAPH_HOME_TENANT_ID) {
+    if (!s.GRAPH_CLIENT_ID) problems.push('GRAPH_CLIENT_ID: is required when GRAPH_HOME_TENANT_ID is set');
+    if (!s.GRAPH_HOME_TENANT_ID) problems.push('GRAPH_HOME_TENANT_ID: is required when GRAPH_CLIENT_ID is set');
+    if (!s.GRAPH_CLIENT_SECRET && !s.GRAPH_CERTIFICATE_PEM && s.GRAPH_USE_MANAGED_IDENTITY !== 'true') {
+      problems.push('GRAPH_CLIENT_SECRET: is required, or GRAPH_CERTIFICATE_PEM, or GRAPH_USE_MANAGED_IDENTITY=true');
+    }
+  }
+  if (s.GRAPH_CLIENT_SECRET && GUID.test(s.GRAPH_CLIENT_SECRET.trim())) {
+    problems.push(
+      "GRAPH_CLIENT_SECRET: looks like a GUID, which is the secret's ID; paste the secret's Value (shown once when it is created)",
+    );
+  }
+  if (s.INTEGRATION_CONFIG && s.INTEGRATION_CONFIG_PATH) {
+    problems.push('INTEGRATION_CONFIG: set either INTEGRATION_CONFIG or INTEGRATION_CONFIG_PATH, not both');
+  }
+  return problems;
+}
+
+export type AppSettingsInput = z.input<typeof appSettingsSchema>;
+type ParsedSettings = z.output<typeof appSettingsSchema>;
+
+export interface AppSettings extends ParsedSettings {
+  /** Every secret value found in the settings, for log masking. */
+  readonly secretValues: readonly string[];
+  /** Where Graph should deliver notifications, when the app has a public URL. */
+  readonly publicBaseUrl: string | undefined;
+}
+
+/**
+ * Reads the app settings once. Fails with every problem listed by setting name, including values that are still
+ * an unresolved `@Microsoft.KeyVault(...)` reference. Values are never echoed: they may be secrets.
+ */
+export function loadAppSettings(env: Readonly<Record<string, string | undefined>>): AppSettings {
+  const known = Object.keys(appSettingsSchema.shape);
+  const values: Record<string, string> = {};
+  const problems: string[] = [];
+  const unresolved = new Set<string>();
+  for (const name of known) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    if (raw.trimStart().startsWith(KEY_VAULT_REFERENCE)) {
+      problems.push(
+        `${name}: is an unresolved Key Vault reference; check that the app's identity has 'Key Vault Secrets User' on the vault and that the secret exists`,
+      );
+      unresolved.add(name);
+      continue;
+    }
+    values[name] = raw;
+  }
+  const parsed = appSettingsSchema.safeParse(values);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? '(settings)');
+      if (unresolved.has(name)) continue;
+      const message = issue.code === 'invalid_type' && values[name] === undefined ? 'is required' : issue.message;
+      problems.push(`${name}: ${message}`);
+    }
+  }
+  problems.push(...crossSettingProblems(values).filter((p) => !unresolved.has(p.split(':')[0] ?? '')));
+  if (problems.length > 0 || !parsed.success) {
+    throw new ConfigError('App settings', [...new Set(problems)].sort());
+  }
+  const settings = parsed.data;
+  const secretValues = SECRET_SETTINGS.map((name) => settings[name]).filter((v): v is string => Boolean(v));
+  const publicBaseUrl =
+    settings.PUBLIC_BASE_URL ?? (settings.WEBSITE_HOSTNAME ? `https://${settings.WEBSITE_HOSTNAME}` : undefined);
+  return { ...settings, secretValues, publicBaseUrl };
+}

@@ -1,0 +1,38 @@
+/**
+ * Every queue, table and blob container the app uses. Infrastructure (infra/) creates exactly these, and a test
+ * checks that it does, so add new names here and nowhere else.
+ */
+export const QUEUES = {
+  haloEvents: 'halo-events',
+  jobResults: 'job-results',
+  tenantSync: 'tenant-sync',
+  mailboxScan: 'mailbox-scan',
+} as const;
+
+/** Each worker group has its own jobs queue. Queue names: 3-63 chars, lowercase letters, digits and single dashes. */
+export function jobsQueueName(workerGroup: string): string {
+  return `jobs-${workerGroup}`;
+}
+
+export function poisonQueueName(queue: string): string {
+  return `${queue}-poison`;
+}
+
+export const TABLES = {
+  checkpoints: 'checkpoints',
+  subscriptions: 'subscriptions',
+  dedupe: 'dedupe',
+  jobs: 'jobs',
+  runs: 'runs',
+  mailLog: 'maillog',
+  workers: 'workers',
+  queueFailures: 'queuefailures',
+} as const;
+
+export const BLOB_CONTAINERS = {
+  reports: 'reports',
+  payloads: 'payloads',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+export type TableName = (typeof TABLES)[keyof typeof TABLES];
