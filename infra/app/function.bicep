@@ -1,0 +1,110 @@
+// The Function App on Flex Consumption (Node 22), running as the user-assigned identity. Static secrets are
+// Key Vault references resolved by that identity; nothing secret is a plain app setting.
+param name string
+param planName string
+param location string
+param tags object
+param identityId string
+param identityClientId string
+param storageAccountName string
+param deploymentContainerName string
+param applicationInsightsConnectionString string
+param instanceMemoryMB int
+param maximumInstanceCount int
+param keyVaultName string
+param keyVaultUri string
+param haloBaseUrl string
+param haloTenant string
+param haloClientId string
+param haloRateLimitRequests int
+param haloWebhookUsername string
+param graphClientId string
+param graphHomeTenantId string
+param integrationConfig object
+
+func kvRef(vault string, secret string) string => '@Microsoft.KeyVault(VaultName=${vault};SecretName=${secret})'
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: { tier: 'FlexConsumption', name: 'FC1' }
+  properties: { reserved: true }
+}
+
+var baseSettings = {
+  AzureWebJobsStorage__accountName: storage.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  AZURE_CLIENT_ID: identityClientId
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  KEY_VAULT_URL: keyVaultUri
+  HALO_BASE_URL: haloBaseUrl
+  HALO_CLIENT_ID: haloClientId
+  HALO_CLIENT_SECRET: kvRef(keyVaultName, 'halo-client-secret')
+  HALO_RATE_LIMIT_REQUESTS: string(haloRateLimitRequests)
+  HALO_WEBHOOK_USERNAME: haloWebhookUsername
+  HALO_WEBHOOK_PASSWORD: kvRef(keyVaultName, 'halo-webhook-password')
+  JOB_SIGNING_KEY_SECRET_NAME: 'job-signing-key'
+  INTEGRATION_CONFIG: string(integrationConfig)
+  PUBLIC_BASE_URL: 'https://${name}.azurewebsites.net'
+}
+var haloTenantSettings = empty(haloTenant) ? {} : { HALO_TENANT: haloTenant }
+var graphSettings = empty(graphClientId)
+  ? {}
+  : {
+      GRAPH_CLIENT_ID: graphClientId
+      GRAPH_HOME_TENANT_ID: graphHomeTenantId
+      GRAPH_CLIENT_SECRET: kvRef(keyVaultName, 'graph-client-secret')
+    }
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: { name: 'node', version: '22' }
+    }
+  }
+
+  resource appSettings 'config' = {
+    name: 'appsettings'
+    properties: union(baseSettings, haloTenantSettings, graphSettings)
+  }
+}
+
+output name string = functionApp.name
+output uri string = 'https://${functionApp.properties.defaultHostName}'

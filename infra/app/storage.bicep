@@ -1,0 +1,49 @@
+// The storage account: shared key access disabled (identities only), and every queue, table and blob container
+// the app uses. The lists mirror shared/storage/names.ts; test/unit/infra-*.test.ts keeps them in step.
+param name string
+param location string
+param tags object
+param workerGroups array
+
+var flowQueues = ['halo-events', 'job-results', 'tenant-sync', 'mailbox-scan']
+var jobQueues = [for group in workerGroups: 'jobs-${group}']
+var queues = concat(flowQueues, jobQueues)
+var poisonQueues = [for queue in queues: '${queue}-poison']
+var tables = ['checkpoints', 'subscriptions', 'dedupe', 'jobs', 'runs', 'maillog', 'workers', 'queuefailures']
+var containers = ['reports', 'payloads', 'deploymentpackage']
+
+resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: { name: 'Standard_LRS' }
+  properties: {
+    allowSharedKeyAccess: false
+    allowBlobPublicAccess: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    defaultToOAuthAuthentication: true
+    publicNetworkAccess: 'Enabled'
+  }
+
+  resource queueService 'queueServices' = {
+    name: 'default'
+    resource queue 'queues' = [for queueName in concat(queues, poisonQueues): { name: queueName }]
+  }
+
+  resource tableService 'tableServices' = {
+    name: 'default'
+    resource table 'tables' = [for tableName in tables: { name: tableName }]
+  }
+
+  resource blobService 'blobServices' = {
+    name: 'default'
+    resource container 'containers' = [for containerName in containers: { name: containerName }]
+  }
+}
+
+output name string = account.name
+output queueEndpoint string = account.properties.primaryEndpoints.queue
+output blobEndpoint string = account.properties.primaryEndpoints.blob
+output deploymentContainerName string = 'deploymentpackage'
