@@ -1,0 +1,3 @@
+export * from './keyVaultSecretProvider';
+export * from './localSecretProvider';
+export * from './secretProvider';

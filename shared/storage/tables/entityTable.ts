@@ -1,0 +1,119 @@
+import type { TableClient, TableEntityResult } from '@azure/data-tables';
+import { type StorageConnection, tableClient } from '../connection';
+import { ConcurrencyError, statusOf } from '../errors';
+
+export type EntityProperties = Record<string, string | number | boolean | undefined>;
+
+export interface StoredEntity {
+  readonly partitionKey: string;
+  readonly rowKey: string;
+  readonly etag: string;
+  readonly [property: string]: unknown;
+}
+
+export interface ListOptions {
+  /** An OData filter, ANDed with the partition; build it with `odata` from @azure/data-tables to escape values. */
+  readonly filter?: string;
+  /** At most this many rows (in key order). */
+  readonly top?: number;
+}
+
+/** A table client with the few operations the repositories need, mapping conflicts to ConcurrencyError. */
+export interface EntityTable {
+  readonly name: string;
+  readonly client: TableClient;
+  get(partitionKey: string, rowKey: string): Promise<StoredEntity | undefined>;
+  /** Insert-if-absent; an existing row gives ConcurrencyError('already-exists'). Returns the new ETag. */
+  insert(partitionKey: string, rowKey: string, properties: EntityProperties): Promise<string>;
+  /** Unconditional insert-or-replace. Returns the new ETag. */
+  upsert(partitionKey: string, rowKey: string, properties: EntityProperties): Promise<string>;
+  /** Replace (or merge) only if the row still has this ETag; otherwise ConcurrencyError. Returns the new ETag. */
+  update(
+    partitionKey: string,
+    rowKey: string,
+    properties: EntityProperties,
+    etag: string,
+    mode?: 'Replace' | 'Merge',
+  ): Promise<string>;
+  /** Deletes the row (only at this ETag when given). Returns false when there was no row. */
+  delete(partitionKey: string, rowKey: string, etag?: string): Promise<boolean>;
+  /** Rows of one partition, or of all partitions when partitionKey is undefined. */
+  list(partitionKey: string | undefined, options?: ListOptions): Promise<StoredEntity[]>;
+}
+
+export function entityTable(connection: StorageConnection, name: string): EntityTable {
+  const client = tableClient(connection, name);
+  const entity = (partitionKey: string, rowKey: string, properties: EntityProperties) => {
+    const out: Record<string, unknown> = { partitionKey, rowKey };
+    for (const [key, value] of Object.entries(properties)) if (value !== undefined) out[key] = value;
+    return out as { partitionKey: string; rowKey: string };
+  };
+  const conflict = (error: unknown, partitionKey: string, rowKey: string): never => {
+    const status = statusOf(error);
+    if (status === 409) throw new ConcurrencyError(name, partitionKey, rowKey, 'already-exists');
+    if (status === 412) throw new ConcurrencyError(name, partitionKey, rowKey, 'stale-etag');
+    if (status === 404) throw new ConcurrencyError(name, partitionKey, rowKey, 'missing');
+    throw error;
+  };
+  return {
+    name,
+    client,
+    async get(partitionKey, rowKey) {
+      try {
+        return toStored(await client.getEntity(partitionKey, rowKey));
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
+      }
+    },
+    async insert(partitionKey, rowKey, properties) {
+      try {
+        return requireEtag(await client.createEntity(entity(partitionKey, rowKey, properties)));
+      } catch (error) {
+        return conflict(error, partitionKey, rowKey);
+      }
+    },
+    async upsert(partitionKey, rowKey, properties) {
+      return requireEtag(await client.upsertEntity(entity(partitionKey, rowKey, properties), 'Replace'));
+    },
+    async update(partitionKey, rowKey, properties, etag, mode = 'Replace') {
+      try {
+        return requireEtag(await client.updateEntity(entity(partitionKey, rowKey, properties), mode, { etag }));
+      } catch (error) {
+        return conflict(error, partitionKey, rowKey);
+      }
+    },
+    async delete(partitionKey, rowKey, etag) {
+      try {
+        await client.deleteEntity(partitionKey, rowKey, etag ? { etag } : undefined);
+        return true;
+      } catch (error) {
+        if (statusOf(error) === 404) return false;
+        return conflict(error, partitionKey, rowKey);
+      }
+    },
+    async list(partitionKey, options = {}) {
+      const clauses: string[] = [];
+      if (partitionKey !== undefined) clauses.push(`PartitionKey eq '${partitionKey.replace(/'/g, "''")}'`);
+      if (options.filter) clauses.push(`(${options.filter})`);
+      const filter = clauses.length > 0 ? clauses.join(' and ') : undefined;
+      const out: StoredEntity[] = [];
+      const top = options.top ?? Number.POSITIVE_INFINITY;
+      if (top <= 0) return out;
+      for await (const row of client.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+        out.push(toStored(row));
+        if (out.length >= top) break;
+      }
+      return out;
+    },
+  };
+}
+
+function toStored(row: TableEntityResult<Record<string, unknown>>): StoredEntity {
+  return { ...row, partitionKey: row.partitionKey ?? '', rowKey: row.rowKey ?? '', etag: row.etag };
+}
+
+function requireEtag(response: { etag?: string }): string {
+  if (!response.etag) throw new Error('the table service returned no ETag');
+  return response.etag;
+}
