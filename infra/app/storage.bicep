@@ -43,6 +43,27 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
+// Large queue messages are offloaded to payloads/; their blobs are only needed until the message is handled.
+resource payloadLifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'expire-offloaded-queue-payloads'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: { blobTypes: ['blockBlob'], prefixMatch: ['payloads/'] }
+            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 14 } } }
+          }
+        }
+      ]
+    }
+  }
+}
+
 output name string = account.name
 output queueEndpoint string = account.properties.primaryEndpoints.queue
 output blobEndpoint string = account.properties.primaryEndpoints.blob
