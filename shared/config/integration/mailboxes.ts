@@ -1,5 +1,13 @@
 import { z } from 'zod';
+import { senderPatternProblem, subjectPatternProblem } from '../../mail/patterns';
+import { DEFAULT_TAG_PATTERN, tagPatternProblem } from '../../mail/ticketTag';
 import { haloId, nonEmpty, tenantId } from './common';
+
+const withProblem = (problem: (value: string) => string | undefined) =>
+  nonEmpty.superRefine((value, ctx) => {
+    const message = problem(value);
+    if (message !== undefined) ctx.addIssue({ code: 'custom', message });
+  });
 
 /** A mailbox whose mail becomes Halo tickets. */
 export const mailboxConfigSchema = z
@@ -8,6 +16,7 @@ export const mailboxConfigSchema = z
     tenantId,
     address: z.email({ message: 'must be an email address' }),
     kind: z.enum(['licensed', 'shared']).default('shared'),
+    /** Folder display names (`inbox` is Graph's well-known name). Processed and failed mail is moved there. */
     folders: z
       .object({
         inbox: nonEmpty.default('inbox'),
@@ -15,28 +24,52 @@ export const mailboxConfigSchema = z
         failed: nonEmpty.default('Failed to process'),
       })
       .prefault({}),
-    ticket: z.object({
-      ticketTypeId: haloId,
-      fallbackClientId: haloId,
-      fallbackUserId: haloId.optional(),
-      statusId: haloId.optional(),
-      /** Outcome used for actions appended from mail replies. */
-      replyOutcomeId: haloId.optional(),
-    }),
+    ticket: z
+      .object({
+        ticketTypeId: haloId,
+        /** Client for mail from senders who are not Halo users. */
+        fallbackClientId: haloId,
+        /** A user of the fallback client for unknown senders; without it they go to the client's General User. */
+        fallbackUserId: haloId.optional(),
+        /** The fallback user's site: Halo needs `site_id` whenever a specific user is set. */
+        fallbackSiteId: haloId.optional(),
+        statusId: haloId.optional(),
+        priorityId: haloId.optional(),
+        /** A Halo request source (create one named e.g. "Email"); left out, Halo records the ticket as "Manual". */
+        sourceId: z.number().int().nonnegative().optional(),
+        /** Outcome of actions appended from mail replies. Default 7, the built-in note outcome on a stock Halo. */
+        replyOutcomeId: haloId.optional(),
+        /** Status a ticket moves to when its user replies by mail (e.g. "Customer Responded"). */
+        replyStatusId: haloId.optional(),
+      })
+      .refine((t) => t.fallbackUserId === undefined || t.fallbackSiteId !== undefined, {
+        path: ['fallbackSiteId'],
+        message: 'is required when fallbackUserId is set (Halo needs site_id whenever a user is set)',
+      }),
+    /** `now`: the first scan only records where the inbox is; mail already there is never imported. */
     startFrom: z.enum(['now', 'importExisting']).default('now'),
     ignore: z
       .object({
-        senders: z.array(nonEmpty).default([]),
-        subjects: z.array(nonEmpty).default([]),
+        /** Exact address, `@domain`, or `/regex/`. */
+        senders: z.array(withProblem(senderPatternProblem)).default([]),
+        /** Case-insensitive substring, or `/regex/`. */
+        subjects: z.array(withProblem(subjectPatternProblem)).default([]),
       })
       .prefault({}),
-    tagPattern: nonEmpty.default('\\[ID:(\\d+)\\]'),
+    /** Subject tag that threads mail to a ticket; `{id}` is the ticket number. Halo's default is `[ID:{id}]`. */
+    tagPattern: withProblem(tagPatternProblem).default(DEFAULT_TAG_PATTERN),
+    /** Also match the old `[ID 123]` form, as Halo does. */
+    matchLegacyTag: z.boolean().default(true),
+    /** Subscribe to Graph change notifications, so mail is picked up within seconds instead of at the next scan. */
     notifications: z.boolean().default(true),
+    /** Total size of the attachments copied onto one ticket or action. */
     maxAttachmentBytes: z
       .number()
       .int()
       .positive()
       .default(10 * 1024 * 1024),
+    /** Copy inline images (signature logos, pasted screenshots) as attachments too. */
+    includeInlineAttachments: z.boolean().default(false),
   })
   .strict();
 
