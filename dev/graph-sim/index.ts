@@ -1,0 +1,18 @@
+export type { FaultRuleInput } from './faults';
+export type { SentMail } from './mailRoutes';
+export {
+  DEMO_PARTNER_TENANT_ID,
+  type GraphSeed,
+  generateGraphSeed,
+  loadDemoGraphSeed,
+  parseGraphSeed,
+  syntheticGuid,
+} from './seed';
+export {
+  type GraphSimulator,
+  type GraphSimulatorOptions,
+  type IncomingMail,
+  type SimRequestRecord,
+  startGraphSimulator,
+} from './server';
+export type { Delivery, LifecycleEvent, SimSubscription } from './subscriptions';

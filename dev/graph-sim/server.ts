@@ -1,0 +1,416 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { type DevTls, loadDevTls } from '../tls';
+import { type BatchItem, serveBatch } from './batch';
+import type { SimContext } from './context';
+import type { DeltaExpiry } from './delta';
+import { directoryRoutes } from './directoryRoutes';
+import { findTenant, issueToken, openIdConfiguration } from './entra';
+import { type FaultEffect, Faults, faultRuleSchema } from './faults';
+import { graphError, matchRoute, normalizePath, type Route, type SimRequest, type SimResponse } from './http';
+import { mailRoutes, type SentMail } from './mailRoutes';
+import { type GraphSeed, loadDemoGraphSeed, type ParsedGraphSeed, parseGraphSeed } from './seed';
+import { GraphStore, type Json } from './store';
+import { type Delivery, type LifecycleEvent, type SimSubscription, SubscriptionService } from './subscriptions';
+import { TokenIssuer } from './tokens';
+
+export interface GraphSimulatorOptions {
+  /** The world to serve; defaults to dev/demo-data/graph.json. */
+  seed?: GraphSeed | ParsedGraphSeed;
+  port?: number;
+  tls?: DevTls;
+  /** Clock in ms (tests move it forward to expire subscriptions). */
+  now?: () => number;
+  tokenLifetimeSeconds?: number;
+}
+
+/** A message as it arrives from outside (`deliverMail`, `POST /_sim/mail`). */
+export interface IncomingMail {
+  from: string;
+  fromName?: string;
+  subject?: string;
+  body?: string;
+  bodyType?: 'text' | 'html';
+  to?: string[];
+  receivedDateTime?: string;
+  internetMessageId?: string;
+  internetMessageHeaders?: { name: string; value: string }[];
+  conversationId?: string;
+  attachments?: { name: string; contentType: string; contentBase64: string }[];
+}
+
+export interface SimRequestRecord {
+  readonly method: string;
+  readonly path: string;
+  readonly tenantId: string | undefined;
+  readonly route: string;
+  readonly status: number;
+  readonly scope: 'request' | 'batch' | 'token';
+}
+
+export interface GraphSimulator {
+  /** Graph base URL, e.g. https://127.0.0.1:PORT (requests go to `${url}/v1.0/...`). */
+  readonly url: string;
+  /** Entra authority host (the same server). */
+  readonly authorityHost: string;
+  readonly store: GraphStore;
+  readonly faults: Faults;
+  stop(): Promise<void>;
+  /** Requests per route name (`users.list`, `messages.delta`, `token`, `$batch`, …); batch items count too. */
+  counters(filter?: { tenantId?: string }): Record<string, number>;
+  requests(): readonly SimRequestRecord[];
+  deliveries(): readonly Delivery[];
+  subscriptions(): readonly SimSubscription[];
+  sentMail(): readonly SentMail[];
+  /** Waits for every notification/validation delivery started so far. */
+  settled(): Promise<void>;
+  /** Drops a message into a mailbox's Inbox as if received; returns the message id. */
+  deliverMail(mailbox: string, message: IncomingMail): string;
+  expireDeltaTokens(answer?: Partial<DeltaExpiry>): void;
+  triggerLifecycle(subscriptionId: string, event: LifecycleEvent): boolean;
+  revokeConsent(tenantId: string): void;
+  restoreConsent(tenantId: string): void;
+}
+
+export async function startGraphSimulator(options: GraphSimulatorOptions = {}): Promise<GraphSimulator> {
+  const seed = options.seed ? parseGraphSeed(options.seed) : loadDemoGraphSeed();
+  const store = new GraphStore(seed);
+  const issuer = new TokenIssuer();
+  const faults = new Faults();
+  const now = options.now ?? Date.now;
+  const lifetime = options.tokenLifetimeSeconds ?? 3599;
+  const log: SimRequestRecord[] = [];
+  const sent: SentMail[] = [];
+  let baseUrl = '';
+  const ctx: SimContext = {
+    store,
+    baseUrl: () => baseUrl,
+    now,
+    deltaExpiry: { status: 410, code: 'syncStateNotFound' },
+    tenantOf: (tenantId) => store.requireTenant(tenantId),
+  };
+  const subscriptions = new SubscriptionService(ctx);
+  const routes: Route[] = [...directoryRoutes(ctx), ...mailRoutes(ctx, sent), ...subscriptions.routes()];
+
+  const record = (entry: SimRequestRecord) => log.push(entry);
+
+  const dispatch = async (request: SimRequest): Promise<{ response: SimResponse; route: string }> => {
+    const match = matchRoute(routes, request.method, request.path);
+    if (!match) {
+      const segment = request.path.split('/').filter(Boolean).pop() ?? '';
+      return {
+        response: graphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`),
+        route: 'unknown',
+      };
+    }
+    return { response: await match.route.handle(request, match.params), route: match.route.name };
+  };
+
+  const runBatchItem = async (outer: SimRequest, item: BatchItem): Promise<SimResponse> => {
+    const itemUrl = new URL(item.url.replace(/^\/?/, '/'), 'https://batch.invalid');
+    const request: SimRequest = {
+      method: item.method.toUpperCase(),
+      path: normalizePath(itemUrl.pathname),
+      query: itemUrl.searchParams,
+      headers: lowerKeys(item.headers ?? {}),
+      body: item.body,
+      tenantId: outer.tenantId,
+    };
+    const target = {
+      method: request.method,
+      path: request.path + itemUrl.search,
+      tenantId: outer.tenantId,
+      scope: 'batch' as const,
+    };
+    const fault = await applyEffects(faults.take(target));
+    const { response, route } = fault ? { response: fault, route: 'fault' } : await dispatch(request);
+    record({ ...target, path: target.path, route, status: response.status });
+    return response;
+  };
+
+  const handleGraph = async (req: IncomingMessage, url: URL, rawBody: string): Promise<SimResponse | 'drop'> => {
+    const auth = authenticate(req.headers.authorization);
+    const path = normalizePath(url.pathname.replace(/^\/v1\.0/, '')) || '/';
+    if ('response' in auth) {
+      record({
+        method: req.method!,
+        path,
+        tenantId: undefined,
+        route: 'unauthorized',
+        status: auth.response.status,
+        scope: 'request',
+      });
+      return auth.response;
+    }
+    const target = { method: req.method!, path: path + url.search, tenantId: auth.tenantId, scope: 'request' as const };
+    const effects = faults.take(target);
+    if (effects.some((e) => e.kind === 'drop')) {
+      record({ ...target, route: 'fault', status: 0 });
+      return 'drop';
+    }
+    const fault = await applyEffects(effects);
+    if (fault) {
+      record({ ...target, route: 'fault', status: fault.status });
+      return fault;
+    }
+    let body: unknown;
+    try {
+      body = rawBody ? JSON.parse(rawBody) : undefined;
+    } catch {
+      return graphError(400, 'BadRequest', 'Unable to read JSON request payload.');
+    }
+    const request: SimRequest = {
+      method: req.method!,
+      path,
+      query: url.searchParams,
+      headers: lowerKeys(req.headers as Record<string, string>),
+      body,
+      tenantId: auth.tenantId,
+    };
+    if (path === '/$batch' && request.method === 'POST') {
+      const response = await serveBatch(request, (item) => runBatchItem(request, item));
+      record({ ...target, route: '$batch', status: response.status });
+      return response;
+    }
+    const { response, route } = await dispatch(request);
+    record({ ...target, route, status: response.status });
+    return response;
+  };
+
+  const authenticate = (header: string | undefined): { tenantId: string } | { response: SimResponse } => {
+    const token = /^Bearer (.+)$/i.exec(header ?? '')?.[1];
+    if (!token) return { response: graphError(401, 'InvalidAuthenticationToken', 'Access token is empty.') };
+    const claims = issuer.verify(token, Math.floor(now() / 1000));
+    if (claims === 'invalid') {
+      return {
+        response: graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.'),
+      };
+    }
+    if (claims === 'expired') {
+      return {
+        response: graphError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.'),
+      };
+    }
+    const tenant = store.tenant(claims.tid);
+    if (!tenant?.consented) {
+      return {
+        response: graphError(
+          401,
+          'Authorization_IdentityNotFound',
+          'The identity of the calling application could not be established.',
+        ),
+      };
+    }
+    return { tenantId: tenant.id };
+  };
+
+  const handleEntra = async (req: IncomingMessage, url: URL, rawBody: string): Promise<SimResponse | undefined> => {
+    const config = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url.pathname);
+    if (config && req.method === 'GET') {
+      record({
+        method: 'GET',
+        path: url.pathname,
+        tenantId: config[1],
+        route: 'openid-configuration',
+        status: 200,
+        scope: 'token',
+      });
+      return openIdConfiguration(baseUrl, config[1]!);
+    }
+    if (/^\/[^/]+\/discovery\/v2\.0\/keys$/.test(url.pathname)) return { status: 200, body: { keys: [] } };
+    const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
+    if (!token || req.method !== 'POST') return undefined;
+    const tenantId = findTenant(store, token[1]!)?.id ?? token[1]!;
+    const target = { method: 'POST', path: url.pathname, tenantId, scope: 'token' as const };
+    const response =
+      (await applyEffects(faults.take(target))) ??
+      issueToken(store, issuer, token[1]!, new URLSearchParams(rawBody), now(), lifetime);
+    record({ ...target, route: 'token', status: response.status });
+    return response;
+  };
+
+  const handleControl = (req: IncomingMessage, url: URL, rawBody: string): SimResponse | undefined => {
+    const body = rawBody ? (JSON.parse(rawBody) as Json) : {};
+    const route = `${req.method} ${url.pathname}`;
+    switch (route) {
+      case 'GET /_sim/counters':
+        return { status: 200, body: sim.counters({ tenantId: url.searchParams.get('tenantId') ?? undefined }) };
+      case 'GET /_sim/requests':
+        return { status: 200, body: log };
+      case 'GET /_sim/deliveries':
+        return { status: 200, body: subscriptions.deliveries };
+      case 'GET /_sim/sent-mail':
+        return { status: 200, body: sent };
+      case 'POST /_sim/faults': {
+        const rules = Array.isArray(body.rules) ? body.rules : [body];
+        const parsed = rules.map((rule) => faultRuleSchema.safeParse(rule));
+        const bad = parsed.findIndex((p) => !p.success);
+        if (bad >= 0)
+          return {
+            status: 400,
+            body: {
+              error: `rules[${bad}]: ${parsed[bad]!.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+            },
+          };
+        for (const rule of rules) faults.add(rule);
+        return { status: 204 };
+      }
+      case 'DELETE /_sim/faults':
+        faults.clear();
+        return { status: 204 };
+      case 'POST /_sim/mail':
+        return {
+          status: 201,
+          body: { id: sim.deliverMail(String(body.mailbox), body.message as unknown as IncomingMail) },
+        };
+      case 'POST /_sim/expire-delta-tokens':
+        sim.expireDeltaTokens(body as Partial<DeltaExpiry>);
+        return { status: 204 };
+      case 'POST /_sim/lifecycle':
+        return { status: sim.triggerLifecycle(String(body.subscriptionId), body.event as LifecycleEvent) ? 204 : 404 };
+      case 'POST /_sim/consent':
+        if (body.consented === false) sim.revokeConsent(String(body.tenantId));
+        else sim.restoreConsent(String(body.tenantId));
+        return { status: 204 };
+      default:
+        return undefined;
+    }
+  };
+
+  const server = createServer(options.tls ?? loadDevTls(), (req, res) => {
+    void serve(req, res).catch((error: unknown) => {
+      if (!res.headersSent) write(res, graphError(500, 'InternalServerError', `Simulator error: ${String(error)}`));
+    });
+  });
+
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', baseUrl);
+    const rawBody = await readBody(req);
+    let response: SimResponse | 'drop' | undefined;
+    if (url.pathname.startsWith('/_sim/')) response = handleControl(req, url, rawBody);
+    else if (url.pathname === '/v1.0' || url.pathname.startsWith('/v1.0/'))
+      response = await handleGraph(req, url, rawBody);
+    else response = await handleEntra(req, url, rawBody);
+    if (response === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    write(res, response ?? graphError(404, 'NotFound', `No simulator endpoint for ${req.method} ${url.pathname}`));
+  };
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  baseUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const sim: GraphSimulator = {
+    url: baseUrl,
+    authorityHost: baseUrl,
+    store,
+    faults,
+    async stop() {
+      await subscriptions.settled();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    counters(filter = {}) {
+      const out: Record<string, number> = {};
+      for (const entry of log) {
+        if (filter.tenantId && entry.tenantId?.toLowerCase() !== filter.tenantId.toLowerCase()) continue;
+        out[entry.route] = (out[entry.route] ?? 0) + 1;
+      }
+      return out;
+    },
+    requests: () => log,
+    deliveries: () => subscriptions.deliveries,
+    subscriptions: () => [...subscriptions.subscriptions.values()],
+    sentMail: () => sent,
+    settled: () => subscriptions.settled(),
+    deliverMail(mailboxRef, message) {
+      const target = store.findMailboxByAddress(mailboxRef) ?? findMailboxByUser(store, mailboxRef);
+      if (!target) throw new Error(`no simulated mailbox ${mailboxRef}`);
+      const inbox = store.resolveFolder(target.mailbox, 'inbox')!;
+      const built = store.buildMessage(
+        target.mailbox,
+        { ...message, receivedDateTime: message.receivedDateTime ?? new Date(now()).toISOString() },
+        inbox.id,
+      );
+      store.placeMessage(target.tenant, target.mailbox, built, 'created');
+      return built.id;
+    },
+    expireDeltaTokens(answer = {}) {
+      store.deltaEpoch += 1;
+      ctx.deltaExpiry = { status: answer.status ?? 410, code: answer.code ?? 'syncStateNotFound' };
+    },
+    triggerLifecycle: (id, event) => subscriptions.triggerLifecycle(id, event),
+    revokeConsent(tenantId) {
+      store.requireTenant(tenantId).consented = false;
+    },
+    restoreConsent(tenantId) {
+      store.requireTenant(tenantId).consented = true;
+    },
+  };
+  return sim;
+}
+
+/** Latency effects are awaited; a status effect becomes the response (a drop inside $batch becomes a 504). */
+async function applyEffects(effects: FaultEffect[]): Promise<SimResponse | undefined> {
+  for (const effect of effects) {
+    if (effect.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, effect.ms));
+    else if (effect.kind === 'drop')
+      return graphError(504, 'GatewayTimeout', 'The request timed out (simulated drop).');
+    else {
+      const headers: Record<string, string> =
+        effect.retryAfter !== undefined ? { 'Retry-After': String(effect.retryAfter) } : {};
+      const code = effect.code ?? defaultCode(effect.status);
+      return graphError(effect.status, code, effect.message ?? `Simulated ${effect.status} ${code}.`, headers);
+    }
+  }
+  return undefined;
+}
+
+function defaultCode(status: number): string {
+  if (status === 429) return 'TooManyRequests';
+  if (status === 503) return 'ServiceUnavailable';
+  if (status === 504) return 'GatewayTimeout';
+  if (status === 403) return 'Authorization_RequestDenied';
+  return 'InternalServerError';
+}
+
+function findMailboxByUser(store: GraphStore, ref: string) {
+  for (const tenant of store.tenants.values()) {
+    const mailbox = store.mailboxOf(tenant, ref);
+    if (mailbox) return { tenant, mailbox };
+  }
+  return undefined;
+}
+
+function lowerKeys(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers)) {
+    if (value !== undefined) out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function write(res: ServerResponse, response: SimResponse): void {
+  const headers: Record<string, string> = { ...(response.headers ?? {}) };
+  let payload = '';
+  if (typeof response.body === 'string') {
+    payload = response.body;
+    if (!headers['Content-Type']) headers['Content-Type'] = 'text/plain';
+  } else if (response.body !== undefined) {
+    payload = JSON.stringify(response.body);
+    headers['Content-Type'] = 'application/json';
+  }
+  res.writeHead(response.status, headers);
+  res.end(payload);
+}

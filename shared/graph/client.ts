@@ -1,0 +1,202 @@
+import {
+  AuthenticationHandler,
+  Client,
+  type GraphRequest,
+  HTTPMessageHandler,
+  RetryHandler,
+  RetryHandlerOptions,
+} from '@microsoft/microsoft-graph-client';
+import type { Logger } from '../runtime/logger';
+import { type BatchRequest, type BatchResponse, runBatches } from './batch';
+import { CountingMiddleware } from './countingMiddleware';
+import { credentialForTenant, type GraphCredentialOptions } from './credentials';
+import { type DeltaPage, type DeltaResult, deltaPathOf, isAbsoluteLink, runDeltaRound } from './delta';
+import { type GraphCallContext, toGraphAccessError } from './errors';
+import type { GraphStats } from './stats';
+import { TenantTokenCache } from './tokenCache';
+
+export interface GraphRetryOptions {
+  /** Retries of a single request on 429/503/504 (the SDK's RetryHandler; at most 10). Default 3. */
+  readonly maxRetries?: number;
+  /** Seconds to wait when Graph sends no Retry-After (the SDK backs off from here). Default 3. */
+  readonly delaySeconds?: number;
+  /** Rounds of re-sending throttled $batch items. Default 3. */
+  readonly maxBatchRetries?: number;
+}
+
+export interface RequestOptions {
+  readonly select?: readonly string[];
+  readonly top?: number;
+  readonly filter?: string;
+  readonly orderby?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** What the call is for, to make errors actionable. */
+  readonly context?: Omit<GraphCallContext, 'tenantId' | 'clientId'>;
+}
+
+export interface DeltaOptions {
+  readonly select?: readonly string[];
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly context?: Omit<GraphCallContext, 'tenantId' | 'clientId'>;
+}
+
+/** The primitives every typed operation is built on, bound to one tenant. Errors are GraphAccessErrors. */
+export interface GraphRequester {
+  readonly tenantId: string;
+  get(path: string, options?: RequestOptions): Promise<unknown>;
+  post(path: string, body: unknown, options?: RequestOptions): Promise<unknown>;
+  patch(path: string, body: unknown, options?: RequestOptions): Promise<unknown>;
+  delete(path: string, options?: RequestOptions): Promise<void>;
+  /** Every item of a collection: follows `@odata.nextLink` to the end (never builds links itself). */
+  getAll(path: string, options?: RequestOptions): Promise<Record<string, unknown>[]>;
+  /** A delta round from a path (full sync) or a stored deltaLink; restarts with a full sync when Graph says so. */
+  delta<T = Record<string, unknown>>(
+    pathOrDeltaLink: string,
+    options?: DeltaOptions & { parse?: (value: unknown) => T },
+  ): Promise<DeltaResult<T>>;
+  /** `$batch` in groups of 20; throttled items retried in new batches. Responses by request id. */
+  batch(requests: readonly BatchRequest[]): Promise<Map<string, BatchResponse>>;
+}
+
+export interface TenantClientOptions {
+  readonly tenantId: string;
+  readonly homeTenantId: string;
+  readonly clientId: string;
+  readonly credential: GraphCredentialOptions;
+  readonly baseUrl: string;
+  readonly authorityHost: string;
+  readonly scope: string;
+  readonly retry: Required<GraphRetryOptions>;
+  readonly stats: GraphStats;
+  readonly log: Logger;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly secrets: readonly string[];
+}
+
+export function createTenantRequester(options: TenantClientOptions): GraphRequester {
+  const { tenantId, log } = options;
+  const tokens = new TenantTokenCache(
+    credentialForTenant({
+      tenantId,
+      homeTenantId: options.homeTenantId,
+      clientId: options.clientId,
+      credential: options.credential,
+      authorityHost: options.authorityHost,
+    }),
+    options.scope,
+  );
+  const auth = new AuthenticationHandler({ getAccessToken: () => tokens.get() });
+  const retry = new RetryHandler(new RetryHandlerOptions(options.retry.delaySeconds, options.retry.maxRetries));
+  const client = Client.initWithMiddleware({
+    baseUrl: `${options.baseUrl}/`,
+    defaultVersion: 'v1.0',
+    customHosts: new Set([new URL(options.baseUrl).hostname]),
+    middleware: [auth, retry, new CountingMiddleware(options.stats, tenantId), new HTTPMessageHandler()],
+  });
+
+  const fail = (error: unknown, options2?: RequestOptions | DeltaOptions) =>
+    toGraphAccessError(error, { tenantId, clientId: options.clientId, ...(options2?.context ?? {}) }, options.secrets);
+
+  /** Fetches the token first so identity failures surface as themselves, not wrapped by the Graph client. */
+  const call = async <T>(run: () => Promise<T>, requestOptions?: RequestOptions | DeltaOptions): Promise<T> => {
+    try {
+      await tokens.get();
+      return await run();
+    } catch (error) {
+      throw fail(error, requestOptions);
+    }
+  };
+
+  const build = (path: string, requestOptions: RequestOptions = {}, withQuery = true): GraphRequest => {
+    let request = client.api(path);
+    if (withQuery) {
+      if (requestOptions.select?.length) request = request.select([...requestOptions.select]);
+      if (requestOptions.top !== undefined) request = request.top(requestOptions.top);
+      if (requestOptions.filter) request = request.filter(requestOptions.filter);
+      if (requestOptions.orderby) request = request.orderby(requestOptions.orderby);
+    }
+    if (requestOptions.headers) request = request.headers({ ...requestOptions.headers });
+    return request;
+  };
+
+  const requester: GraphRequester = {
+    tenantId,
+    get: (path, o) => call(() => build(path, o).get(), o),
+    post: (path, body, o) => call(() => build(path, o).post(body), o),
+    patch: (path, body, o) => call(() => build(path, o).patch(body), o),
+    delete: (path, o) => call(async () => void (await build(path, o).delete()), o),
+    getAll: (path, o) =>
+      call(async () => {
+        const items: Record<string, unknown>[] = [];
+        let page = (await build(path, o).get()) as Page;
+        for (;;) {
+          items.push(...(page.value ?? []));
+          const next = page['@odata.nextLink'];
+          if (!next) return items;
+          page = (await build(next, o, false).get()) as Page;
+        }
+      }, o),
+    delta: (pathOrLink, o = {}) =>
+      call(async () => {
+        const fullSyncStart = isAbsoluteLink(pathOrLink) ? deltaPathOf(pathOrLink) : pathOrLink;
+        const result = await runDeltaRound({
+          start: pathOrLink,
+          fullSyncStart,
+          parse: o.parse ?? ((value) => value as never),
+          fetchPage: async (target, first): Promise<DeltaPage> => {
+            const fresh = first && !isAbsoluteLink(target);
+            const page = (await build(target, { select: o.select, headers: o.headers }, fresh).get()) as Page;
+            return { value: page.value ?? [], nextLink: page['@odata.nextLink'], deltaLink: page['@odata.deltaLink'] };
+          },
+        });
+        if (result.resyncReason) {
+          log.warn('graph delta restarted with a full sync', {
+            tenantId,
+            path: fullSyncStart,
+            reason: result.resyncReason,
+          });
+        }
+        return result;
+      }, o),
+    batch: (requests) =>
+      call(() =>
+        runBatches({
+          requests,
+          maxRetries: options.retry.maxBatchRetries,
+          sleep: options.sleep,
+          send: async (part) => {
+            const answer = (await client.api('/$batch').post({ requests: part.map(toBatchItem) })) as {
+              responses?: BatchResponse[];
+            };
+            return (answer.responses ?? []).map((r) => ({
+              id: r.id,
+              status: r.status,
+              headers: r.headers ?? {},
+              body: r.body,
+            }));
+          },
+        }),
+      ),
+  };
+  return requester;
+}
+
+interface Page {
+  value?: Record<string, unknown>[];
+  '@odata.nextLink'?: string;
+  '@odata.deltaLink'?: string;
+}
+
+function toBatchItem(request: BatchRequest) {
+  const headers: Record<string, string> = { ...(request.headers ?? {}) };
+  if (request.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+    headers['Content-Type'] = 'application/json';
+  }
+  return {
+    id: request.id,
+    method: request.method,
+    url: request.url,
+    ...(Object.keys(headers).length > 0 ? { headers } : {}),
+    ...(request.body !== undefined ? { body: request.body } : {}),
+  };
+}

@@ -1,0 +1,24 @@
+export { type BatchRequest, type BatchResponse, chunk, MAX_BATCH_SIZE, planBatchRetry } from './batch';
+export type { DeltaOptions, GraphRequester, GraphRetryOptions, RequestOptions } from './client';
+export { type GraphCredentialOptions, isMicrosoftAuthority } from './credentials';
+export { type DeltaRemoved, type DeltaResult, deltaRestartReason } from './delta';
+export {
+  describeGraphFailure,
+  GraphAccessError,
+  type GraphAccessErrorCode,
+  type GraphCallContext,
+  type GraphFailure,
+  toGraphAccessError,
+} from './errors';
+export {
+  createGraphClientFactory,
+  type GraphClientFactory,
+  type GraphClientFactoryOptions,
+  type TenantGraphClient,
+} from './factory';
+export { IMMUTABLE_ID, type MailOperations, type OutgoingMail } from './mailOperations';
+export { pathKind } from './pathKind';
+export type * from './schemas';
+export type { GraphStatsSnapshot } from './stats';
+export type { NewSubscription, SubscriptionOperations } from './subscriptionOperations';
+export { DEFAULT_USER_SELECT, type TenantOperations } from './tenantOperations';

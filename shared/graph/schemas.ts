@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+// Loose on purpose: Graph adds properties all the time; we name only what the flows read, and keep the rest.
+const text = z.string().nullish();
+const emailAddress = z.looseObject({ emailAddress: z.looseObject({ address: text, name: text }).nullish() });
+
+export const delegatedAdminCustomerSchema = z.looseObject({ id: z.string(), tenantId: z.string(), displayName: text });
+export const contractSchema = z.looseObject({
+  id: z.string(),
+  customerId: z.string(),
+  defaultDomainName: text,
+  displayName: text,
+  contractType: text,
+});
+export const organizationSchema = z.looseObject({
+  id: z.string(),
+  displayName: text,
+  verifiedDomains: z.array(z.looseObject({ name: z.string(), isDefault: z.boolean().nullish() })).nullish(),
+});
+export const domainSchema = z.looseObject({
+  id: z.string(),
+  isDefault: z.boolean().nullish(),
+  isInitial: z.boolean().nullish(),
+  isVerified: z.boolean().nullish(),
+});
+export const userSchema = z.looseObject({
+  id: z.string(),
+  displayName: text,
+  userPrincipalName: text,
+  mail: text,
+  givenName: text,
+  surname: text,
+  accountEnabled: z.boolean().nullish(),
+  userType: text,
+  jobTitle: text,
+  proxyAddresses: z.array(z.string()).nullish(),
+  assignedLicenses: z.array(z.looseObject({ skuId: z.string().nullish() })).nullish(),
+});
+export const subscribedSkuSchema = z.looseObject({
+  skuId: z.string(),
+  skuPartNumber: text,
+  consumedUnits: z.number().nullish(),
+  capabilityStatus: text,
+});
+export const managedDeviceSchema = z.looseObject({
+  id: z.string(),
+  deviceName: text,
+  serialNumber: text,
+  operatingSystem: text,
+  userPrincipalName: text,
+  userId: text,
+  azureADDeviceId: text,
+  complianceState: text,
+  managementAgent: text,
+  lastSyncDateTime: text,
+});
+export const mailFolderSchema = z.looseObject({
+  id: z.string(),
+  displayName: z.string(),
+  totalItemCount: z.number().nullish(),
+  unreadItemCount: z.number().nullish(),
+});
+export const messageSchema = z.looseObject({
+  id: z.string(),
+  internetMessageId: text,
+  conversationId: text,
+  subject: text,
+  from: emailAddress.nullish(),
+  sender: emailAddress.nullish(),
+  toRecipients: z.array(emailAddress).nullish(),
+  ccRecipients: z.array(emailAddress).nullish(),
+  body: z.looseObject({ contentType: text, content: text }).nullish(),
+  uniqueBody: z.looseObject({ contentType: text, content: text }).nullish(),
+  bodyPreview: text,
+  receivedDateTime: text,
+  hasAttachments: z.boolean().nullish(),
+  isRead: z.boolean().nullish(),
+  parentFolderId: text,
+  internetMessageHeaders: z.array(z.looseObject({ name: z.string(), value: z.string() })).nullish(),
+});
+export const attachmentSchema = z.looseObject({
+  id: z.string(),
+  name: text,
+  contentType: text,
+  size: z.number().nullish(),
+  isInline: z.boolean().nullish(),
+  contentId: text,
+  contentBytes: text,
+  '@odata.type': text,
+});
+export const subscriptionSchema = z.looseObject({
+  id: z.string(),
+  resource: z.string(),
+  changeType: z.string(),
+  notificationUrl: z.string(),
+  expirationDateTime: z.string(),
+  clientState: text,
+  lifecycleNotificationUrl: text,
+});
+
+export type DelegatedAdminCustomer = z.infer<typeof delegatedAdminCustomerSchema>;
+export type Contract = z.infer<typeof contractSchema>;
+export type Organization = z.infer<typeof organizationSchema>;
+export type Domain = z.infer<typeof domainSchema>;
+export type GraphUser = z.infer<typeof userSchema>;
+export type SubscribedSku = z.infer<typeof subscribedSkuSchema>;
+export type ManagedDevice = z.infer<typeof managedDeviceSchema>;
+export type MailFolder = z.infer<typeof mailFolderSchema>;
+export type GraphMessage = z.infer<typeof messageSchema>;
+export type GraphAttachment = z.infer<typeof attachmentSchema>;
+export type GraphSubscription = z.infer<typeof subscriptionSchema>;
