@@ -1,0 +1,215 @@
+// The hybrid worker's command line: `npm run worker -- <command>` (or `node --import tsx worker/cli.ts <command>`).
+// The only place in worker/ that reads the environment, the config file and the key file.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../shared/config/zodIssues';
+import { exportPrivateKey, exportPublicKey, generateSigningKeyPair, importPrivateKey, keyIdOf } from '../shared/jobs';
+import { createLogger } from '../shared/runtime/logger';
+import { checkWorker } from './check';
+import type { WorkerConfig } from './config';
+import { readWorkerConfigFile } from './configFile';
+import { JobStateStore } from './jobState';
+import { startPoller } from './poller';
+import { type InstallStep, linuxInstallPlan, type ServiceInstallOptions, windowsInstallScript } from './serviceInstall';
+import { createWorkerQueues } from './workerQueues';
+
+const USAGE = `usage: worker <command>
+  run --config <file>                 poll for jobs and run them until stopped (SIGINT/SIGTERM)
+  check --config <file>               validate config, queue access, scripts (SHA-256) and interpreters
+  install-service --config <file> [--platform linux|windows] [--dry-run] [--service-host-dir <dir>]
+  keygen --out <private-key-file> [--force]   make this worker's Ed25519 key pair`;
+
+const APP_ROOT = resolve(__dirname, '..');
+const BOOTSTRAP_PATH = join(__dirname, 'powershell', 'bootstrap.ps1');
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      config: { type: 'string' },
+      out: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      platform: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      'service-host-dir': { type: 'string' },
+    },
+  });
+  switch (command) {
+    case 'run':
+      return run(loadConfig(values.config));
+    case 'check':
+      return check(loadConfig(values.config));
+    case 'install-service':
+      return installService(
+        loadConfig(values.config),
+        values.config!,
+        values.platform,
+        values['dry-run'] ?? false,
+        values['service-host-dir'],
+      );
+    case 'keygen':
+      return keygen(values.out, values.force ?? false);
+    default:
+      console.error(USAGE);
+      return 2;
+  }
+}
+
+function loadConfig(path: string | undefined): WorkerConfig {
+  if (!path) throw new ConfigError('command line', ['--config <file> is required']);
+  return readWorkerConfigFile(path);
+}
+
+function secretsOf(config: WorkerConfig): string[] {
+  return 'connectionString' in config.queue
+    ? [config.queue.connectionString, ...(config.queue.connectionString.match(/AccountKey=([^;]+)/)?.slice(1) ?? [])]
+    : [config.queue.sasToken];
+}
+
+async function run(config: WorkerConfig): Promise<number> {
+  const secrets = secretsOf(config);
+  const logger = createLogger({
+    sink: (entry) => process.stdout.write(`${JSON.stringify(entry)}\n`),
+    secrets: () => secrets,
+    fields: { workerId: config.workerId },
+  });
+  const privateKey = importPrivateKey(readFileSync(config.privateKeyFile, 'utf8'));
+  const state = new JobStateStore(config.stateDirectory);
+  state.prune(new Date(), config.clockSkewSeconds * 1000 + 3_600_000);
+  const poller = startPoller({
+    queues: createWorkerQueues(config.queue, config.workerGroup),
+    logger,
+    concurrency: config.concurrency,
+    leaseSeconds: config.leaseSeconds,
+    busyMs: config.poll.busyMs,
+    idleMaxMs: config.poll.idleMaxMs,
+    runner: {
+      settings: config,
+      privateKey,
+      state,
+      logger,
+      platform: process.platform,
+      baseEnv: process.env,
+      bootstrapPath: BOOTSTRAP_PATH,
+      now: () => new Date(),
+      extraSecrets: secrets,
+    },
+  });
+  logger.info('worker started', { group: config.workerGroup, keyId: keyIdOf(privateKey) });
+  await new Promise<void>((resolveStop) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolveStop());
+  });
+  logger.info('stopping: waiting for running jobs');
+  await poller.stop();
+  return 0;
+}
+
+async function check(config: WorkerConfig): Promise<number> {
+  let privateKeyText = '';
+  try {
+    privateKeyText = readFileSync(config.privateKeyFile, 'utf8');
+  } catch (error) {
+    console.log(`FAIL privateKeyFile: ${(error as Error).message}`);
+  }
+  const lines = await checkWorker({
+    config,
+    privateKeyText,
+    queues: createWorkerQueues(config.queue, config.workerGroup),
+    env: process.env,
+    platform: process.platform,
+  });
+  for (const line of lines) console.log(`${line.ok ? 'ok  ' : 'FAIL'} ${line.text}`);
+  return lines.every((line) => line.ok) && privateKeyText !== '' ? 0 : 1;
+}
+
+function installService(
+  config: WorkerConfig,
+  configPath: string,
+  platformOption: string | undefined,
+  dryRun: boolean,
+  serviceHostDir: string | undefined,
+): number {
+  const platform = platformOption ?? (process.platform === 'win32' ? 'windows' : 'linux');
+  const options: ServiceInstallOptions = {
+    appRoot: APP_ROOT,
+    nodePath: process.execPath,
+    configPath: resolve(configPath),
+    scriptFolder: config.scriptFolder,
+    stateDirectory: config.stateDirectory,
+    privateKeyFile: config.privateKeyFile,
+  };
+  if (platform === 'windows') {
+    const script = windowsInstallScript(options, serviceHostDir ?? join(APP_ROOT, 'worker', 'service-host'));
+    if (dryRun) {
+      console.log(script);
+      return 0;
+    }
+    const scriptPath = join(config.stateDirectory, 'install-service.ps1');
+    mkdirSync(dirname(scriptPath), { recursive: true });
+    writeFileSync(scriptPath, script, { mode: 0o600 });
+    const ran = spawnSync('powershell.exe', ['-NoProfile', '-ExecutionPolicy', 'Bypass', '-File', scriptPath], {
+      stdio: 'inherit',
+      shell: false,
+    });
+    return ran.status ?? 1;
+  }
+  if (platform !== 'linux') {
+    console.error(`--platform must be linux or windows, not ${platform}`);
+    return 2;
+  }
+  const steps = linuxInstallPlan(options);
+  if (dryRun) {
+    for (const step of steps) console.log(describe(step));
+    return 0;
+  }
+  for (const step of steps) {
+    console.log(describe(step).split('\n')[0]);
+    if (step.kind === 'file') {
+      writeFileSync(step.path, step.content, { mode: step.mode });
+      continue;
+    }
+    const ran = spawnSync(step.command, [...step.args], { stdio: 'inherit', shell: false });
+    if (ran.status !== 0 && step.command !== 'useradd') {
+      console.error(`failed: ${step.command} ${step.args.join(' ')}`);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+function describe(step: InstallStep): string {
+  if (step.kind === 'file') return `write ${step.path} (mode ${step.mode.toString(8)}):\n${step.content}`;
+  return `run ${[step.command, ...step.args].join(' ')}    # ${step.why}`;
+}
+
+function keygen(out: string | undefined, force: boolean): number {
+  if (!out) {
+    console.error('keygen needs --out <private-key-file>');
+    return 2;
+  }
+  if (existsSync(out) && !force) {
+    console.error(`${out} exists; pass --force to replace it (the old public key stops being valid)`);
+    return 1;
+  }
+  const pair = generateSigningKeyPair();
+  mkdirSync(dirname(resolve(out)), { recursive: true });
+  writeFileSync(out, exportPrivateKey(pair.privateKey), { mode: 0o600 });
+  writeFileSync(`${out}.pub`, exportPublicKey(pair.publicKey), { mode: 0o644 });
+  console.log(`private key written to ${out} (keep it on this server only)`);
+  console.log(`public key (register it for this worker id in the cloud), also in ${out}.pub:`);
+  console.log(exportPublicKey(pair.publicKey).trim());
+  console.log(`raw: ${exportPublicKey(pair.publicKey, 'raw')}`);
+  console.log(`keyId: ${keyIdOf(pair.publicKey)}`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : `error: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);
