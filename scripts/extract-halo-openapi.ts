@@ -1,0 +1,93 @@
+// Extracts from Halo's OpenAPI spec the request bodies our client sends, with the $ref closure of their schemas,
+// into test/fixtures/halo-openapi-subset.json (committed, so tests run without the 3.6 MB spec).
+//   node scripts/launch.mjs scripts/extract-halo-openapi.ts [path/to/halo-openapi.json]
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** The writes our Halo client makes: `METHOD /Path` in Halo's spec. */
+export const HALO_REQUEST_BODIES = [
+  'POST /Tickets',
+  'POST /Actions',
+  'POST /Users',
+  'POST /Client',
+  'POST /Report',
+  'POST /PowerShellScriptProcessing',
+  'POST /Attachment',
+] as const;
+
+export const SUBSET_PATH = join(__dirname, '..', 'test', 'fixtures', 'halo-openapi-subset.json');
+/** Where the full spec lives next to a checkout (absent in CI and fresh clones). */
+export const FULL_SPEC_PATH = resolve(__dirname, '..', '..', 'shared', 'reference', 'halo-openapi.json');
+
+type Json = Record<string, unknown>;
+
+export interface HaloOpenApiSubset {
+  source: { title: string; version: string };
+  requestBodies: Record<string, Json>;
+  components: { schemas: Record<string, Json> };
+}
+
+function refsIn(value: unknown, into: Set<string>): void {
+  if (Array.isArray(value)) {
+    for (const item of value) refsIn(item, into);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === '$ref' && typeof inner === 'string') into.add(inner.replace('#/components/schemas/', ''));
+      else refsIn(inner, into);
+    }
+  }
+}
+
+export function extractHaloOpenApiSubset(spec: Json): HaloOpenApiSubset {
+  const paths = spec.paths as Record<string, Record<string, Json>>;
+  const schemas = (spec.components as { schemas: Record<string, Json> }).schemas;
+  const requestBodies: Record<string, Json> = {};
+  const wanted = new Set<string>();
+  for (const key of HALO_REQUEST_BODIES) {
+    const [method, path] = key.split(' ') as [string, string];
+    const operation = paths[path]?.[method.toLowerCase()];
+    const content = (operation?.requestBody as { content?: Record<string, { schema: Json }> } | undefined)?.content;
+    const schema = content?.['application/json']?.schema;
+    if (!schema) throw new Error(`${key}: no application/json request body in the spec`);
+    requestBodies[key] = schema;
+    refsIn(schema, wanted);
+  }
+  const closure = new Set<string>();
+  const pending = [...wanted];
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    if (closure.has(name)) continue;
+    if (!schemas[name]) throw new Error(`schema ${name} is referenced but missing`);
+    closure.add(name);
+    const inner = new Set<string>();
+    refsIn(schemas[name], inner);
+    pending.push(...inner);
+  }
+  const info = spec.info as { title?: string; version?: string };
+  return {
+    source: { title: info.title ?? '', version: info.version ?? '' },
+    requestBodies,
+    components: { schemas: Object.fromEntries([...closure].sort().map((name) => [name, schemas[name]!])) },
+  };
+}
+
+/**
+ * Pretty JSON. The file is over Biome's 1 MiB limit, so Biome skips it (with a warning) instead of reformatting it;
+ * the freshness test compares parsed content, not text.
+ */
+export function serialiseSubset(subset: HaloOpenApiSubset): string {
+  return `${JSON.stringify(subset, null, 2)}\n`;
+}
+
+if (require.main === module) {
+  const source = process.argv[2] ?? FULL_SPEC_PATH;
+  if (!existsSync(source)) {
+    console.error(`Halo OpenAPI spec not found at ${source}`);
+    process.exit(1);
+  }
+  const subset = extractHaloOpenApiSubset(JSON.parse(readFileSync(source, 'utf8')));
+  writeFileSync(SUBSET_PATH, serialiseSubset(subset));
+  console.log(
+    `wrote ${SUBSET_PATH}: ${Object.keys(subset.requestBodies).length} request bodies, ${Object.keys(subset.components.schemas).length} schemas`,
+  );
+}

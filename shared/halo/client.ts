@@ -1,0 +1,340 @@
+import type { z } from 'zod';
+import { formatIssues } from '../config/zodIssues';
+import type { Logger } from '../runtime/logger';
+import { createTokenFetcher } from './auth';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff';
+import { HaloReportError, HaloResponseError } from './errors';
+import { chunk, extractPage, HALO_MAX_PAGE_SIZE, isLastPage, writtenRecords } from './paging';
+import { createRollingWindowLimiter, HALO_DEFAULT_RATE_LIMIT, type RateLimit } from './rateLimiter';
+import {
+  type ActionDraft,
+  type AttachmentDraft,
+  actionSchema,
+  agentSchema,
+  assetSchema,
+  assetTypeSchema,
+  attachmentSchema,
+  type ClientPatch,
+  clientSchema,
+  type HaloAction,
+  type HaloAgent,
+  type HaloAsset,
+  type HaloAssetType,
+  type HaloAttachment,
+  type HaloClientRecord,
+  type HaloOutcome,
+  type HaloPowerShellScript,
+  type HaloReportRow,
+  type HaloScriptRun,
+  type HaloSite,
+  type HaloStatus,
+  type HaloTeam,
+  type HaloTicket,
+  type HaloTicketType,
+  type HaloUser,
+  outcomeSchema,
+  powerShellScriptSchema,
+  reportResponseSchema,
+  type ScriptRunResult,
+  scriptRunSchema,
+  siteSchema,
+  statusSchema,
+  type TicketDraft,
+  type TicketPatch,
+  teamSchema,
+  ticketSchema,
+  ticketTypeSchema,
+  type UserDraft,
+  type UserPatch,
+  userSchema,
+} from './schemas';
+import { createTokenCache } from './token';
+import { type HaloStats, type Query, send, type TransportDeps } from './transport';
+import { DEFAULT_USER_AGENT } from './version';
+
+export interface HaloClientOptions {
+  /** The instance root, e.g. `https://acme.halopsa.com`; a trailing `/api` is tolerated. */
+  baseUrl: string;
+  authUrl?: string;
+  tenant?: string;
+  clientId: string;
+  clientSecret: string;
+  scope?: string;
+  rateLimit?: RateLimit;
+  retry?: RetryPolicy;
+  userAgent?: string;
+  log: Logger;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  /** For jitter; tests pass a fixed one. */
+  random?: () => number;
+  fetch?: typeof fetch;
+}
+
+export interface ListOptions {
+  query?: Query;
+  /** Envelope key of the rows (`users`, `tickets`, …); bare arrays need none. */
+  key?: string;
+  /** Rows per page, at most 100 (Halo's cap). */
+  pageSize?: number;
+  /** Stop after this many rows. */
+  maxRows?: number;
+}
+
+export interface UserQuery {
+  client_id?: number;
+  site_id?: number;
+  search?: string;
+  /** Exact match on Entra object id (`advanced_search`, filter_type 2). */
+  azureoid?: string;
+  includeInactive?: boolean;
+  excludeGeneralUser?: boolean;
+}
+
+export interface TicketQuery {
+  client_id?: number;
+  user_id?: number;
+  status_id?: number;
+  open_only?: boolean;
+  search?: string;
+  [param: string]: string | number | boolean | undefined;
+}
+
+export interface HaloClient {
+  get(path: string, query?: Query): Promise<unknown>;
+  list(path: string, options?: ListOptions): Promise<unknown[]>;
+  /** POSTs `items` in arrays of at most 100 and returns what Halo returned for all of them. */
+  post(path: string, items: readonly unknown[], options?: { chunkSize?: number; query?: Query }): Promise<unknown[]>;
+
+  getTicket(id: number, options?: { includeDetails?: boolean }): Promise<HaloTicket>;
+  listTickets(query?: TicketQuery, options?: { maxRows?: number }): Promise<HaloTicket[]>;
+  createTickets(drafts: readonly TicketDraft[]): Promise<HaloTicket[]>;
+  updateTickets(patches: readonly TicketPatch[]): Promise<HaloTicket[]>;
+  listActions(ticketId: number): Promise<HaloAction[]>;
+  addActions(actions: readonly ActionDraft[]): Promise<HaloAction[]>;
+  listUsers(query?: UserQuery): Promise<HaloUser[]>;
+  createUsers(drafts: readonly UserDraft[]): Promise<HaloUser[]>;
+  updateUsers(patches: readonly UserPatch[]): Promise<HaloUser[]>;
+  listClients(options?: { includeAzureTenants?: boolean; includeInactive?: boolean }): Promise<HaloClientRecord[]>;
+  updateClients(patches: readonly ClientPatch[]): Promise<HaloClientRecord[]>;
+  listSites(query?: { client_id?: number; includeInactive?: boolean }): Promise<HaloSite[]>;
+  listAgents(): Promise<HaloAgent[]>;
+  listTeams(): Promise<HaloTeam[]>;
+  listAssets(query?: { client_id?: number; site_id?: number; assettype_id?: number }): Promise<HaloAsset[]>;
+  listAssetTypes(): Promise<HaloAssetType[]>;
+  listStatuses(): Promise<HaloStatus[]>;
+  listOutcomes(): Promise<HaloOutcome[]>;
+  listTicketTypes(): Promise<HaloTicketType[]>;
+  getPowerShellScripts(): Promise<HaloPowerShellScript[]>;
+  getOutstandingScriptRuns(): Promise<HaloScriptRun[]>;
+  markScriptRunsProcessed(results: readonly ScriptRunResult[]): Promise<HaloScriptRun[]>;
+  /** Runs ad-hoc SQL (`_loadreportonly`); throws HaloReportError with Halo's `load_error`. */
+  runReport(sql: string): Promise<HaloReportRow[]>;
+  addAttachments(attachments: readonly AttachmentDraft[]): Promise<HaloAttachment[]>;
+
+  stats(): HaloStats;
+}
+
+function parseRows<T>(schema: z.ZodType<T>, rows: readonly unknown[], where: string): T[] {
+  const parsed = schema.array().safeParse(rows);
+  if (!parsed.success) throw new HaloResponseError(where, formatIssues(parsed.error).slice(0, 10));
+  return parsed.data;
+}
+
+function parseOne<T>(schema: z.ZodType<T>, body: unknown, where: string): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new HaloResponseError(where, formatIssues(parsed.error).slice(0, 10));
+  return parsed.data;
+}
+
+export function createHaloClient(options: HaloClientOptions): HaloClient {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '').replace(/\/api$/i, '');
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const doFetch = options.fetch ?? fetch;
+  const retry = options.retry ?? DEFAULT_RETRY_POLICY;
+  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  const stats: HaloStats = { requests: 0, retries: 0, throttledWaits: 0, tokenRequests: 0, rateLimited: 0, byPath: {} };
+
+  const limiter = createRollingWindowLimiter(options.rateLimit ?? HALO_DEFAULT_RATE_LIMIT, { now, sleep });
+  const fetchToken = createTokenFetcher({
+    baseUrl,
+    authUrl: options.authUrl,
+    tenant: options.tenant,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    scope: options.scope ?? 'all',
+    userAgent,
+    retry,
+    fetch: doFetch,
+    sleep,
+    now,
+    random,
+    onTokenRequest: () => {
+      stats.tokenRequests++;
+    },
+  });
+  const tokens = createTokenCache(fetchToken, now);
+  const deps: TransportDeps = {
+    apiUrl: `${baseUrl}/api`,
+    userAgent,
+    retry,
+    limiter,
+    tokens,
+    secrets: () => [options.clientSecret, ...tokens.known()],
+    log: options.log,
+    sleep,
+    now,
+    random,
+    fetch: doFetch,
+    stats,
+  };
+
+  const get = (path: string, query?: Query) => send(deps, { method: 'GET', path, query });
+
+  const list = async (path: string, listOptions: ListOptions = {}): Promise<unknown[]> => {
+    const pageSize = Math.min(listOptions.pageSize ?? HALO_MAX_PAGE_SIZE, HALO_MAX_PAGE_SIZE);
+    const rows: unknown[] = [];
+    for (let page = 1; ; page++) {
+      const body = await get(path, { ...listOptions.query, pageinate: true, page_size: pageSize, page_no: page });
+      const { rows: pageRows, recordCount } = extractPage(body, listOptions.key);
+      rows.push(...pageRows);
+      const done = isLastPage({
+        returned: pageRows.length,
+        requested: pageSize,
+        collected: rows.length,
+        recordCount,
+        maxRows: listOptions.maxRows,
+      });
+      if (done) {
+        if (recordCount !== undefined && rows.length < recordCount && listOptions.maxRows === undefined) {
+          options.log.warn('halo list ended before record_count', { path, rows: rows.length, recordCount });
+        }
+        return listOptions.maxRows === undefined ? rows : rows.slice(0, listOptions.maxRows);
+      }
+    }
+  };
+
+  const post = async (
+    path: string,
+    items: readonly unknown[],
+    postOptions: { chunkSize?: number; query?: Query } = {},
+  ): Promise<unknown[]> => {
+    const out: unknown[] = [];
+    for (const batch of chunk(items, Math.min(postOptions.chunkSize ?? HALO_MAX_PAGE_SIZE, HALO_MAX_PAGE_SIZE))) {
+      out.push(...writtenRecords(await send(deps, { method: 'POST', path, query: postOptions.query, body: batch })));
+    }
+    return out;
+  };
+
+  const write = async <T>(schema: z.ZodType<T>, path: string, items: readonly unknown[]): Promise<T[]> =>
+    items.length === 0 ? [] : parseRows(schema, await post(path, items), `POST ${path}`);
+
+  return {
+    get,
+    list,
+    post,
+
+    async getTicket(id, opts = {}) {
+      const body = await get(`/Tickets/${id}`, { includedetails: opts.includeDetails ?? true });
+      return parseOne(ticketSchema, body, `GET /Tickets/${id}`);
+    },
+    async listTickets(query = {}, opts = {}) {
+      return parseRows(
+        ticketSchema,
+        await list('/Tickets', { key: 'tickets', query, maxRows: opts.maxRows }),
+        'GET /Tickets',
+      );
+    },
+    createTickets: (drafts) => write(ticketSchema, '/Tickets', drafts),
+    updateTickets: (patches) => write(ticketSchema, '/Tickets', patches),
+    async listActions(ticketId) {
+      return parseRows(
+        actionSchema,
+        await list('/Actions', { key: 'actions', query: { ticket_id: ticketId } }),
+        'GET /Actions',
+      );
+    },
+    addActions: (actions) => write(actionSchema, '/Actions', actions),
+    async listUsers(query = {}) {
+      const params: Record<string, string | number | boolean | undefined> = {
+        client_id: query.client_id,
+        site_id: query.site_id,
+        search: query.search,
+        includeinactive: query.includeInactive,
+        exclude_generaluser: query.excludeGeneralUser,
+      };
+      if (query.azureoid !== undefined) {
+        params.advanced_search = JSON.stringify([
+          { filter_name: 'azureoid', filter_type: 2, filter_value: query.azureoid },
+        ]);
+      }
+      return parseRows(userSchema, await list('/Users', { key: 'users', query: params }), 'GET /Users');
+    },
+    createUsers: (drafts) => write(userSchema, '/Users', drafts),
+    updateUsers: (patches) => write(userSchema, '/Users', patches),
+    async listClients(opts = {}) {
+      const query = { includeazuretenants: opts.includeAzureTenants, includeinactive: opts.includeInactive };
+      return parseRows(clientSchema, await list('/Client', { key: 'clients', query }), 'GET /Client');
+    },
+    updateClients: (patches) => write(clientSchema, '/Client', patches),
+    async listSites(query = {}) {
+      const params = { client_id: query.client_id, includeinactive: query.includeInactive };
+      return parseRows(siteSchema, await list('/Site', { key: 'sites', query: params }), 'GET /Site');
+    },
+    listAgents: async () => parseRows(agentSchema, await list('/Agent', { key: 'agents' }), 'GET /Agent'),
+    listTeams: async () => parseRows(teamSchema, await list('/Team', { key: 'teams' }), 'GET /Team'),
+    async listAssets(query = {}) {
+      return parseRows(assetSchema, await list('/Asset', { key: 'assets', query }), 'GET /Asset');
+    },
+    listAssetTypes: async () => parseRows(assetTypeSchema, extractPage(await get('/AssetType')).rows, 'GET /AssetType'),
+    listStatuses: async () => parseRows(statusSchema, extractPage(await get('/Status')).rows, 'GET /Status'),
+    listOutcomes: async () => parseRows(outcomeSchema, extractPage(await get('/Outcome')).rows, 'GET /Outcome'),
+    listTicketTypes: async () =>
+      parseRows(ticketTypeSchema, extractPage(await get('/TicketType')).rows, 'GET /TicketType'),
+    getPowerShellScripts: async () =>
+      parseRows(powerShellScriptSchema, extractPage(await get('/PowerShellScript')).rows, 'GET /PowerShellScript'),
+    async getOutstandingScriptRuns() {
+      const rows = await list('/PowerShellScriptProcessing', {
+        query: { outstandingonly: true, includeparameters: true },
+      });
+      return parseRows(scriptRunSchema, rows, 'GET /PowerShellScriptProcessing');
+    },
+    markScriptRunsProcessed: (results) =>
+      write(
+        scriptRunSchema,
+        '/PowerShellScriptProcessing',
+        results.map((r) => ({ id: r.id, processed: true, success: r.success, result_message: r.result_message })),
+      ),
+    async runReport(sql) {
+      const body = await send(deps, {
+        method: 'POST',
+        path: '/Report',
+        body: [{ id: 0, name: '', sql, apiquery_id: 0, _testonly: false, _loadreportonly: true }],
+      });
+      const [first] = writtenRecords(body);
+      const response = parseOne(reportResponseSchema, first, 'POST /Report');
+      const report = response.report;
+      if (report?.load_error) throw new HaloReportError(report.load_error);
+      if (!report || !Array.isArray(report.rows)) throw new HaloResponseError('POST /Report', ['report.rows: missing']);
+      return report.rows;
+    },
+    addAttachments: (attachments) =>
+      write(
+        attachmentSchema,
+        '/Attachment',
+        attachments.map((a) => ({
+          ticket_id: a.ticket_id,
+          ...(a.action_id === undefined ? {} : { action_id: a.action_id }),
+          filename: a.filename,
+          data_base64: Buffer.from(a.content).toString('base64'),
+          ...(a.note === undefined ? {} : { note: a.note }),
+        })),
+      ),
+
+    stats() {
+      return { ...stats, throttledWaits: limiter.waits, byPath: { ...stats.byPath } };
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { type HaloSimulator, startHaloSimulator } from '../../dev/halo-sim';
+import {
+  extractHaloOpenApiSubset,
+  FULL_SPEC_PATH,
+  HALO_REQUEST_BODIES,
+  type HaloOpenApiSubset,
+  SUBSET_PATH,
+} from '../../scripts/extract-halo-openapi';
+import { createHaloClient, type HaloClient } from '../../shared/halo';
+import { silentLogger } from '../../shared/runtime/logger';
+
+const subset = JSON.parse(readFileSync(SUBSET_PATH, 'utf8')) as HaloOpenApiSubset;
+
+/** OpenAPI 3.0's `nullable` without a `type` (e.g. CustomField.value) already allows null in JSON Schema. */
+function toJsonSchema(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toJsonSchema);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) out[key] = toJsonSchema(inner);
+  if ('nullable' in out && !('type' in out)) delete out.nullable;
+  return out;
+}
+
+const ajv = new Ajv({ strict: false, inlineRefs: false });
+addFormats(ajv);
+// .NET TimeSpan, which Halo's spec uses for times of day.
+ajv.addFormat('date-span', /^-?(\d+\.)?\d{1,2}:\d\d(:\d\d(\.\d+)?)?$/);
+ajv.addSchema(toJsonSchema({ components: subset.components }) as object, 'halo');
+const validators = new Map<string, ReturnType<typeof ajv.compile>>();
+
+function validatorFor(key: string) {
+  const body = subset.requestBodies[key];
+  assert.ok(body, `${key} is in the subset`);
+  let validate = validators.get(key);
+  if (!validate) {
+    validate = ajv.compile(
+      toJsonSchema(JSON.parse(JSON.stringify(body).replaceAll('"#/components', '"halo#/components'))) as object,
+    );
+    validators.set(key, validate);
+  }
+  return validate;
+}
+
+describe("request bodies against Halo's OpenAPI spec", () => {
+  let sim: HaloSimulator;
+  let client: HaloClient;
+  before(async () => {
+    sim = await startHaloSimulator({ rateLimit: false });
+    client = createHaloClient({
+      baseUrl: sim.url,
+      clientId: sim.clientId,
+      clientSecret: sim.clientSecret,
+      log: silentLogger,
+      retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+  });
+  after(async () => {
+    await sim.stop();
+  });
+
+  it('validates every write the client makes', async () => {
+    const [ticket] = await client.createTickets([
+      {
+        summary: 'Printer on fire',
+        details_html: '<p>smoke</p>',
+        tickettype_id: 1,
+        client_id: 10,
+        site_id: 10,
+        user_id: 201,
+        donotapplytemplateintheapi: true,
+        customfields: [{ id: 203, value: 50 }],
+      },
+    ]);
+    await client.updateTickets([{ id: ticket!.id, status_id: 2, customfields: [{ id: 203, value: 60 }] }]);
+    await client.addActions([
+      { ticket_id: ticket!.id, outcome_id: 7, note_html: '<b>x</b>', hiddenfromuser: true, new_status: 18 },
+    ]);
+    const [user] = await client.createUsers([
+      { name: 'New Person', site_id: 10, emailaddress: 'new@contoso.com', azureoid: 'abc', firstname: 'New' },
+    ]);
+    await client.updateUsers([{ id: user!.id, inactive: true }]);
+    await client.updateClients([
+      {
+        id: 12,
+        azure_tenants: [
+          {
+            azure_tenant_id: '33333333-3333-4333-8333-333333333333',
+            azure_tenant_name: 'Northwind',
+            details_name: 'Default',
+          },
+        ],
+      },
+    ]);
+    await client.runReport('SELECT aarea, aareadesc FROM AREA');
+    const run = await sim.agentAddsAction({ ticket_id: 1001, outcome_id: 30 });
+    await client.markScriptRunsProcessed([{ id: run.scriptRun!.id, success: false, result_message: 'boom' }]);
+    await client.addAttachments([{ ticket_id: ticket!.id, filename: 'a.txt', content: 'hello', note: 'log' }]);
+
+    const writes = sim.requests().filter((r) => r.method === 'POST' && r.path.startsWith('/api/'));
+    const seen = new Set<string>();
+    for (const write of writes) {
+      const key = `POST /${write.path.split('/')[2]}`;
+      seen.add(key);
+      const validate = validatorFor(key);
+      assert.equal(
+        validate(write.body),
+        true,
+        `${key}: ${JSON.stringify(validate.errors)} in ${JSON.stringify(write.body)}`,
+      );
+    }
+    assert.deepEqual([...seen].sort(), [...HALO_REQUEST_BODIES].sort());
+  });
+
+  it('rejects a property Halo does not know (so the check has teeth)', () => {
+    const validate = validatorFor('POST /Tickets');
+    assert.equal(validate([{ summary: 'x', userlookup: { id: -1 } }]), false);
+    assert.equal(validate({ summary: 'not an array' }), false);
+  });
+
+  it('the committed subset matches the full spec, when the spec is present', (t) => {
+    if (!existsSync(FULL_SPEC_PATH)) {
+      t.skip('full Halo spec not present (CI / fresh clone)');
+      return;
+    }
+    const fresh = extractHaloOpenApiSubset(JSON.parse(readFileSync(FULL_SPEC_PATH, 'utf8')));
+    assert.deepEqual(fresh, subset, 'run: node scripts/launch.mjs scripts/extract-halo-openapi.ts');
+  });
+});
