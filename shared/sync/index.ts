@@ -1,0 +1,15 @@
+/** Tenant sync (Microsoft 365 tenants → Halo companies and contacts): pure planning, writes and reports. */
+export * from './changes';
+export { contactEmails, desiredContactFields, userAddresses } from './contactFields';
+export * from './customerTenants';
+export { generateSyncDataset, mutateUsers, type SyncDataset } from './dataset';
+export * from './graphInput';
+export * from './haloLists';
+export * from './haloReports';
+export * from './matchCompany';
+export { SyncInputError } from './parseInput';
+export * from './plan';
+export { diffContact } from './planContacts';
+export * from './report';
+export type * from './types';
+export * from './writes';

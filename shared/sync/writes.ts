@@ -1,0 +1,104 @@
+import type { Change, TenantPlan } from './changes';
+import type { HaloClientWrite, HaloUserWrite } from './types';
+
+export type HaloWriteResource = '/Client' | '/Users';
+
+/** One `POST <resource>` with an array body of at most `batchSize` records. */
+export interface HaloWriteBatch {
+  resource: HaloWriteResource;
+  bodies: (HaloClientWrite | HaloUserWrite)[];
+  /** How many plan changes this batch carries (several changes to one record share one body). */
+  changeCount: number;
+}
+
+export const HALO_MAX_BATCH = 100;
+
+/**
+ * Turns plans into Halo write requests: companies first (links), then contacts. Changes to the same record are
+ * merged into one body (later changes win field by field); creates are never merged. Ids must be integers.
+ */
+export function toHaloWrites(plans: readonly TenantPlan[], options: { batchSize?: number } = {}): HaloWriteBatch[] {
+  const batchSize = Math.min(HALO_MAX_BATCH, Math.max(1, Math.trunc(options.batchSize ?? HALO_MAX_BATCH)));
+  const batches: HaloWriteBatch[] = [];
+  for (const resource of ['/Client', '/Users'] as const) {
+    const records = mergeRecords(plans.flatMap((p) => p.changes.filter((c) => c.resource === resource)));
+    for (let i = 0; i < records.length; i += batchSize) {
+      const slice = records.slice(i, i + batchSize);
+      batches.push({
+        resource,
+        bodies: slice.map((r) => r.body),
+        changeCount: slice.reduce((n, r) => n + r.changes, 0),
+      });
+    }
+  }
+  return batches;
+}
+
+interface MergedRecord {
+  body: HaloClientWrite | HaloUserWrite;
+  changes: number;
+}
+
+function mergeRecords(changes: Change[]): MergedRecord[] {
+  const out: MergedRecord[] = [];
+  const byId = new Map<number, MergedRecord>();
+  for (const change of changes) {
+    const id = change.body.id;
+    if (id !== undefined && !Number.isInteger(id)) throw new Error(`${change.kind}: record id ${id} is not an integer`);
+    if (id === undefined) {
+      out.push({ body: { ...change.body }, changes: 1 });
+      continue;
+    }
+    const existing = byId.get(id);
+    if (existing) {
+      existing.body = mergeBodies(existing.body, change.body);
+      existing.changes++;
+      continue;
+    }
+    const record = { body: { ...change.body }, changes: 1 };
+    byId.set(id, record);
+    out.push(record);
+  }
+  return out;
+}
+
+/** Later fields win, except tenant links, which are united so two tenants linked to one company both stay. */
+function mergeBodies(
+  earlier: HaloClientWrite | HaloUserWrite,
+  later: HaloClientWrite | HaloUserWrite,
+): HaloClientWrite | HaloUserWrite {
+  const merged = { ...earlier, ...later };
+  if ('azure_tenants' in earlier && 'azure_tenants' in later) {
+    const links = new Map(earlier.azure_tenants.map((t) => [t.azure_tenant_id.toLowerCase(), t]));
+    for (const t of later.azure_tenants) {
+      const key = t.azure_tenant_id.toLowerCase();
+      links.set(key, { ...links.get(key), ...t });
+    }
+    (merged as HaloClientWrite).azure_tenants = [...links.values()];
+  }
+  return merged;
+}
+
+/**
+ * Halo requests for the plans the one-record-at-a-time way (as the community script writes): one request per
+ * change, plus `readsPerTenant` reads per tenant (company lookup, its sites, its contacts: 3 by default).
+ */
+export function countPerRecordRequests(
+  plans: readonly TenantPlan[],
+  options: { readsPerTenant?: number } = {},
+): number {
+  const reads = (options.readsPerTenant ?? 3) * plans.length;
+  return reads + plans.reduce((n, p) => n + p.changes.length, 0);
+}
+
+/**
+ * Halo requests for the plans our way: `bulkReads` reads for the whole run (companies, sites and contacts as
+ * reports or lists: 3 by default) plus one request per write batch.
+ */
+export function countBatchedRequests(
+  plans: readonly TenantPlan[],
+  options: { bulkReads?: number; batchSize?: number } = {},
+): number {
+  const { bulkReads = 3, ...rest } = options;
+  return bulkReads + toHaloWrites(plans, rest).length;
+}
