@@ -1,6 +1,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext, type Timer } from '@azure/functions';
 import { rootContainer } from '../app/compositionRoot';
 import type { Container } from '../app/container';
+import { poisonQueueName } from '../storage/names';
 
 export type AuthLevel = 'anonymous' | 'function' | 'admin';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -24,12 +25,19 @@ export interface TimerFunction {
   readonly handler: (timer: Timer, context: InvocationContext, deps: Container) => Promise<void>;
 }
 
+export type QueueHandler = (message: unknown, context: InvocationContext, deps: Container) => Promise<void>;
+
 export interface QueueFunction {
   readonly kind: 'queue';
   readonly name: string;
   readonly queueName: string;
   /** The message as the host decodes it (parsed JSON when it is JSON). Validate it with the queue's schema. */
-  readonly handler: (message: unknown, context: InvocationContext, deps: Container) => Promise<void>;
+  readonly handler: QueueHandler;
+  /**
+   * Runs once for each message the host gave up on (moved to `<queueName>-poison` after maxDequeueCount failed
+   * attempts). Registered as its own function `<name>Poison`; see shared/runtime/poison.ts for what it gets.
+   */
+  readonly poisonHandler?: QueueHandler;
 }
 
 export type FunctionDefinition = HttpFunction | TimerFunction | QueueFunction;
@@ -77,13 +85,33 @@ export function defineTimer(definition: Omit<TimerFunction, 'kind'>): TimerFunct
   return fn;
 }
 
+/**
+ * A queue trigger on `queueName`. With a `poisonHandler`, a second function `<name>Poison` is defined on
+ * `<queueName>-poison` (the queue the host moves a message to after maxDequeueCount failed attempts).
+ */
 export function defineQueue(definition: Omit<QueueFunction, 'kind'>): QueueFunction {
   const fn: QueueFunction = { kind: 'queue', ...definition };
+  registerQueue(fn);
+  if (fn.poisonHandler) {
+    registerQueue({
+      kind: 'queue',
+      name: poisonFunctionName(fn.name),
+      queueName: poisonQueueName(fn.queueName),
+      handler: fn.poisonHandler,
+    });
+  }
+  return fn;
+}
+
+export function poisonFunctionName(functionName: string): string {
+  return `${functionName}Poison`;
+}
+
+function registerQueue(fn: QueueFunction): void {
   definitions.push(fn);
   app.storageQueue(fn.name, {
     queueName: fn.queueName,
     connection: 'AzureWebJobsStorage',
     handler: async (message, context) => fn.handler(message, context, await container()),
   });
-  return fn;
 }
