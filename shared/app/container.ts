@@ -1,14 +1,50 @@
+import type { KeyObject } from 'node:crypto';
 import type { AppSettings } from '../config/appSettings';
 import type { IntegrationConfig } from '../config/integration';
+import type { GraphClientFactory } from '../graph';
+import type { HaloClient } from '../halo';
 import type { Logger } from '../runtime/logger';
+import type { SecretProvider } from '../secrets';
+import type {
+  CheckpointStore,
+  DedupeStore,
+  JobStore,
+  MailLogStore,
+  QueueFailureStore,
+  ReportStore,
+  RunStore,
+  StorageConnection,
+  SubscriptionStore,
+  WorkerStore,
+} from '../storage';
+
+export interface StateStores {
+  readonly checkpoints: CheckpointStore;
+  readonly dedupe: DedupeStore;
+  readonly runs: RunStore;
+  readonly jobs: JobStore;
+  readonly mailLog: MailLogStore;
+  readonly subscriptions: SubscriptionStore;
+  readonly workers: WorkerStore;
+  readonly queueFailures: QueueFailureStore;
+}
 
 /**
  * Everything a function handler needs, built once by the composition root from the settings (or by the local
- * runner and the tests from theirs). Handlers receive it; they never build clients or read the environment.
+ * stack and the tests from theirs). Handlers receive it; they never build clients or read the environment.
  */
 export interface Container {
   readonly settings: AppSettings;
   readonly config: IntegrationConfig;
   readonly log: Logger;
   readonly now: () => Date;
+  readonly halo: HaloClient;
+  /** Absent when no Graph app is configured: mail and tenant sync then report themselves as not configured. */
+  readonly graph: GraphClientFactory | undefined;
+  readonly secrets: SecretProvider;
+  readonly storage: StorageConnection;
+  readonly stores: StateStores;
+  readonly reports: ReportStore;
+  /** The Ed25519 private key that signs jobs, read from the secret store (JOB_SIGNING_KEY_SECRET_NAME). */
+  jobSigningKey(): Promise<KeyObject>;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { nonEmpty, workerGroup } from './common';
 import { ConfigError, formatIssues } from '../zodIssues';
 import { mailboxesConfigSchema } from './mailboxes';
 import { haloScriptQueueConfigSchema, scheduleConfigSchema, scriptConfigSchema, triggersConfigSchema } from './scripts';
@@ -15,6 +16,18 @@ export const integrationConfigSchema = z
     triggers: triggersConfigSchema,
     schedules: z.array(scheduleConfigSchema).default([]),
     haloScriptQueue: haloScriptQueueConfigSchema,
+    /** Registered hybrid workers: the cloud accepts job results only when signed by one of these keys. */
+    workers: z
+      .array(
+        z
+          .object({
+            id: nonEmpty.regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be 1-64 letters, digits, dots, dashes or underscores' }),
+            group: workerGroup.default('default'),
+            publicKey: nonEmpty,
+          })
+          .strict(),
+      )
+      .default([]),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -1,0 +1,219 @@
+// The local stack: Azurite, the Halo, Graph and Key Vault simulators, the Functions app in the local runner and
+// (optionally) a hybrid worker process, wired together with demo settings. `npm start`, the flow integration tests
+// and the benchmarks all start it, so that they exercise the same composition as the real host.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { AccessToken, TokenCredential } from '@azure/identity';
+import { buildContainer } from '../../shared/app/buildContainer';
+import type { Container } from '../../shared/app/container';
+import { loadAppSettings } from '../../shared/config/appSettings';
+import { parseIntegrationConfig } from '../../shared/config/integration';
+import { exportPrivateKey, exportPublicKey, generateSigningKeyPair } from '../../shared/jobs';
+import type { LogSink } from '../../shared/runtime/logger';
+import { ensureStorage } from '../../shared/storage';
+import { type LocalStorage, startLocalStorage } from '../azurite';
+import { type GraphSeed, type GraphSimulator, startGraphSimulator } from '../graph-sim';
+import { type HaloSeed, type HaloSimulator, SIM_EVENTS, startHaloSimulator } from '../halo-sim';
+import { type KeyVaultSimulator, startKeyVaultSimulator } from '../keyvault-sim/server';
+import {
+  type LocalRunner,
+  loadFunctionFiles,
+  parseHostJson,
+  realTimers,
+  startLocalRunner,
+  type TimerApi,
+} from '../runner';
+import { freePort } from './freePort';
+import { startWorkerProcess, type WorkerProcess } from './workerProcess';
+
+const ROOT = resolve(__dirname, '..', '..');
+export const DEMO_GRAPH_APP = {
+  clientId: 'b1d9e0a7-5a1e-4c0d-9e3b-0000000000b1',
+  secret: 'demo-graph-secret-value-not-a-real-secret',
+  homeTenantId: '99999999-9999-4999-8999-999999999999',
+};
+export const DEMO_WORKER_ID = 'demo-worker';
+
+export interface StackOptions {
+  /** Fixed ports for `npm start`; 0 or absent = any free port. */
+  readonly ports?: { runner?: number; halo?: number; graph?: number; keyVault?: number };
+  /** Start a hybrid worker child process with the example scripts (default false). */
+  readonly worker?: boolean;
+  /** Let timers fire on their schedules (default false: tests and `--once` fire them with runner.runTimer). */
+  readonly timers?: boolean;
+  readonly haloSeed?: HaloSeed;
+  readonly haloRateLimit?: { requests: number; windowMs: number } | false;
+  readonly graphSeed?: GraphSeed;
+  /** Changes to the demo integration config (dev/demo-data/integration.json) before it is validated. */
+  readonly config?: (demo: Record<string, unknown>) => Record<string, unknown>;
+  /** Overrides of host.json's extensions.queues (tests use a short visibilityTimeout). */
+  readonly queues?: Record<string, unknown>;
+  readonly sink?: LogSink;
+  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Lines printed by the worker process. */
+  readonly onWorkerLine?: (line: string) => void;
+}
+
+export interface Stack {
+  readonly storage: LocalStorage;
+  readonly halo: HaloSimulator;
+  readonly graph: GraphSimulator;
+  readonly keyVault: KeyVaultSimulator;
+  readonly container: Container;
+  readonly runner: LocalRunner;
+  readonly worker: WorkerProcess | undefined;
+  /** The app settings the Functions app runs with (as local.settings.json would hold them). */
+  readonly settings: Readonly<Record<string, string>>;
+  readonly keys: { readonly functionKey: string; readonly masterKey: string };
+  readonly webhook: { readonly url: string; readonly username: string; readonly password: string };
+  readonly jobPublicKey: string;
+  stop(): Promise<void>;
+}
+
+/** A TokenCredential for the Key Vault fake, which accepts any bearer token. */
+const localVaultCredential: TokenCredential = {
+  getToken: async (): Promise<AccessToken> => ({
+    token: 'local-dev-token',
+    expiresOnTimestamp: Date.now() + 3_600_000,
+  }),
+};
+
+const idleTimers: TimerApi = { setTimeout: () => undefined, clearTimeout: () => {} };
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+  };
+  try {
+    const storage = await startLocalStorage();
+    stops.push(() => storage.stop());
+    const halo = await startHaloSimulator({
+      port: options.ports?.halo ?? 0,
+      ...(options.haloSeed ? { seed: options.haloSeed } : {}),
+      ...(options.haloRateLimit !== undefined ? { rateLimit: options.haloRateLimit } : {}),
+    });
+    stops.push(() => halo.stop());
+    const graph = await startGraphSimulator({
+      port: options.ports?.graph ?? 0,
+      ...(options.graphSeed ? { seed: options.graphSeed } : {}),
+    });
+    stops.push(() => graph.stop());
+
+    const jobKeys = generateSigningKeyPair();
+    const workerKeys = generateSigningKeyPair();
+    const keyVault = await startKeyVaultSimulator({
+      port: options.ports?.keyVault ?? 0,
+      secrets: { 'job-signing-key': exportPrivateKey(jobKeys.privateKey) },
+    });
+    stops.push(() => keyVault.stop());
+
+    const runnerPort = options.ports?.runner || (await freePort());
+    const runnerUrl = `http://127.0.0.1:${runnerPort}`;
+    const keys = {
+      functionKey: randomBytes(24).toString('base64url'),
+      masterKey: randomBytes(24).toString('base64url'),
+    };
+    const webhook = {
+      url: `${runnerUrl}/api/halo/webhook?code=${keys.functionKey}`,
+      username: 'halo-webhook',
+      password: randomBytes(18).toString('base64url'),
+    };
+    const settings: Record<string, string> = {
+      AzureWebJobsStorage: storage.connectionString,
+      HALO_BASE_URL: halo.url,
+      HALO_CLIENT_ID: halo.clientId,
+      HALO_CLIENT_SECRET: halo.clientSecret,
+      GRAPH_CLIENT_ID: DEMO_GRAPH_APP.clientId,
+      GRAPH_CLIENT_SECRET: DEMO_GRAPH_APP.secret,
+      GRAPH_HOME_TENANT_ID: DEMO_GRAPH_APP.homeTenantId,
+      GRAPH_BASE_URL: graph.url,
+      GRAPH_AUTHORITY_HOST: graph.authorityHost,
+      KEY_VAULT_URL: keyVault.url,
+      HALO_WEBHOOK_USERNAME: webhook.username,
+      HALO_WEBHOOK_PASSWORD: webhook.password,
+      PUBLIC_BASE_URL: runnerUrl,
+    };
+    const jobPublicKey = exportPublicKey(jobKeys.publicKey);
+    const demoConfig = JSON.parse(readFileSync(join(ROOT, 'dev', 'demo-data', 'integration.json'), 'utf8'));
+    const withWorkers = {
+      ...demoConfig,
+      workers: [{ id: DEMO_WORKER_ID, group: 'default', publicKey: exportPublicKey(workerKeys.publicKey) }],
+    };
+    const config = parseIntegrationConfig(options.config ? options.config(withWorkers) : withWorkers, 'demo config');
+    const appSettings = loadAppSettings(settings);
+    const container = buildContainer(appSettings, config, {
+      sink: options.sink ?? (() => {}),
+      logLevel: options.logLevel,
+      azureCredential: () => localVaultCredential,
+      keyVaultClientOptions: { disableChallengeResourceVerification: true },
+    });
+    const groups = [
+      ...new Set(['default', ...config.scripts.map((s) => s.workerGroup), config.haloScriptQueue.workerGroup]),
+    ];
+    await ensureStorage(container.storage, groups);
+
+    const hostJson = JSON.parse(readFileSync(join(ROOT, 'host.json'), 'utf8'));
+    hostJson.extensions.queues = { ...hostJson.extensions.queues, ...(options.queues ?? {}) };
+    const runner = await startLocalRunner({
+      functions: await loadFunctionFiles(join(ROOT, 'functions')),
+      container,
+      storageConnectionString: storage.connectionString,
+      hostJson: parseHostJson(hostJson),
+      port: runnerPort,
+      keys,
+      settings,
+      log: container.log.child({ component: 'runner' }),
+      timers: options.timers ? realTimers : idleTimers,
+    });
+    stops.push(() => runner.stop());
+
+    halo.configureWebhook({
+      url: webhook.url,
+      name: 'halo-bridge',
+      username: webhook.username,
+      password: webhook.password,
+      payloadType: 'full',
+      events: [SIM_EVENTS.actionAdded, SIM_EVENTS.approvalApproved],
+    });
+
+    let worker: WorkerProcess | undefined;
+    if (options.worker) {
+      const directory = mkdtempSync(join(tmpdir(), 'halo-bridge-worker-'));
+      worker = startWorkerProcess({
+        directory,
+        workerId: DEMO_WORKER_ID,
+        workerGroup: 'default',
+        storageConnectionString: storage.connectionString,
+        cloudPublicKey: jobPublicKey,
+        keys: workerKeys,
+        onLine: options.onWorkerLine,
+      });
+      const started = worker;
+      stops.push(async () => {
+        await started.stop();
+        rmSync(directory, { recursive: true, force: true });
+      });
+    }
+
+    return {
+      storage,
+      halo,
+      graph,
+      keyVault,
+      container,
+      runner,
+      worker,
+      settings,
+      keys,
+      webhook,
+      jobPublicKey,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,135 @@
+import type { KeyObject } from 'node:crypto';
+import type { TokenCredential } from '@azure/identity';
+import type { SecretClientOptions } from '@azure/keyvault-secrets';
+import type { AppSettings } from '../config/appSettings';
+import type { IntegrationConfig } from '../config/integration';
+import { createGraphClientFactory, type GraphClientFactory } from '../graph';
+import type { GraphCredentialOptions } from '../graph/credentials';
+import { createHaloClient } from '../halo';
+import { importPrivateKey } from '../jobs';
+import { createLogger, type LogSink } from '../runtime/logger';
+import { KeyVaultSecretProvider, LocalSecretProvider, type SecretProvider } from '../secrets';
+import {
+  checkpointStore,
+  connectionFromAppSettings,
+  dedupeStore,
+  jobStore,
+  mailLogStore,
+  queueFailureStore,
+  reportStore,
+  runStore,
+  subscriptionStore,
+  workerStore,
+} from '../storage';
+import type { Container } from './container';
+
+export interface ContainerOptions {
+  readonly sink: LogSink;
+  /** The Azure identity of the app (DefaultAzureCredential in Azure); used for Key Vault and identity-based storage. */
+  readonly azureCredential?: () => TokenCredential;
+  /** Local development and tests: options for the Key Vault fake. */
+  readonly keyVaultClientOptions?: SecretClientOptions;
+  /** A secret store to use instead of the one the settings name (tests, the local demo). */
+  readonly secrets?: SecretProvider;
+  readonly now?: () => Date;
+  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** Builds every client from settings and config. Reads no environment: the caller passes everything in. */
+export function buildContainer(settings: AppSettings, config: IntegrationConfig, options: ContainerOptions): Container {
+  const now = options.now ?? (() => new Date());
+  const secrets = options.secrets ?? secretProviderFor(settings, options);
+  const knownSecrets = () => [...settings.secretValues, ...knownValuesOf(secrets)];
+  const log = createLogger({ sink: options.sink, secrets: knownSecrets, level: options.logLevel ?? 'info' });
+  const credential = lazy(() => {
+    if (!options.azureCredential) throw new Error('this configuration needs an Azure credential');
+    return options.azureCredential();
+  });
+  const storage = connectionFromAppSettings(settings, settings.AzureWebJobsStorage ? undefined : credential());
+  const halo = createHaloClient({
+    baseUrl: settings.HALO_BASE_URL,
+    authUrl: settings.HALO_AUTH_URL,
+    tenant: settings.HALO_TENANT,
+    clientId: settings.HALO_CLIENT_ID,
+    clientSecret: settings.HALO_CLIENT_SECRET,
+    scope: settings.HALO_SCOPE,
+    rateLimit: {
+      requests: settings.HALO_RATE_LIMIT_REQUESTS,
+      windowMs: settings.HALO_RATE_LIMIT_WINDOW_SECONDS * 1000,
+    },
+    log: log.child({ component: 'halo' }),
+  });
+  const clock = now;
+  let signingKey: Promise<KeyObject> | undefined;
+  return {
+    settings,
+    config,
+    log,
+    now,
+    halo,
+    graph: graphFactoryFor(settings, log),
+    secrets,
+    storage,
+    stores: {
+      checkpoints: checkpointStore(storage, { now: clock }),
+      dedupe: dedupeStore(storage, { now: clock }),
+      runs: runStore(storage, { now: clock }),
+      jobs: jobStore(storage, { now: clock }),
+      mailLog: mailLogStore(storage, { now: clock }),
+      subscriptions: subscriptionStore(storage),
+      workers: workerStore(storage, { now: clock }),
+      queueFailures: queueFailureStore(storage, { now: clock }),
+    },
+    reports: reportStore(storage),
+    jobSigningKey() {
+      signingKey ??= secrets.get(settings.JOB_SIGNING_KEY_SECRET_NAME).then(importPrivateKey);
+      signingKey.catch(() => {
+        signingKey = undefined;
+      });
+      return signingKey;
+    },
+  };
+}
+
+function secretProviderFor(settings: AppSettings, options: ContainerOptions): SecretProvider {
+  if (settings.KEY_VAULT_URL) {
+    if (!options.azureCredential) throw new Error('KEY_VAULT_URL is set but no Azure credential was provided');
+    return new KeyVaultSecretProvider({
+      vaultUrl: settings.KEY_VAULT_URL,
+      credential: options.azureCredential(),
+      clientOptions: options.keyVaultClientOptions,
+    });
+  }
+  if (settings.LOCAL_SECRETS_FILE) return LocalSecretProvider.fromFile(settings.LOCAL_SECRETS_FILE);
+  return new LocalSecretProvider({});
+}
+
+function graphFactoryFor(settings: AppSettings, log: Container['log']): GraphClientFactory | undefined {
+  if (!settings.GRAPH_CLIENT_ID || !settings.GRAPH_HOME_TENANT_ID) return undefined;
+  const credential: GraphCredentialOptions = settings.GRAPH_CLIENT_SECRET
+    ? { kind: 'secret', secret: settings.GRAPH_CLIENT_SECRET }
+    : settings.GRAPH_CERTIFICATE_PEM
+      ? { kind: 'certificate', pem: settings.GRAPH_CERTIFICATE_PEM }
+      : { kind: 'managedIdentity', clientId: settings.AZURE_CLIENT_ID };
+  return createGraphClientFactory({
+    clientId: settings.GRAPH_CLIENT_ID,
+    credential,
+    homeTenantId: settings.GRAPH_HOME_TENANT_ID,
+    baseUrl: settings.GRAPH_BASE_URL,
+    authorityHost: settings.GRAPH_AUTHORITY_HOST,
+    log: log.child({ component: 'graph' }),
+  });
+}
+
+function knownValuesOf(secrets: SecretProvider): readonly string[] {
+  const withValues = secrets as SecretProvider & { knownValues?: () => readonly string[] };
+  return withValues.knownValues?.() ?? [];
+}
+
+function lazy<T>(make: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => {
+    value ??= { v: make() };
+    return value.v;
+  };
+}
