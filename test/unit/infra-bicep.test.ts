@@ -54,7 +54,7 @@ describe('infra/ against the code', () => {
       if (value === undefined) continue;
       assert.match(value, /^kvRef\(/, `${name} must be a Key Vault reference`);
     }
-    assert.ok(functionBicep.includes("'@Microsoft.KeyVault(VaultName=${vault};SecretName=${secret})'"));
+    assert.match(functionBicep, /'@Microsoft\.KeyVault\(VaultName=\$\{vault\};SecretName=\$\{secret\}\)'/);
     assert.ok(functionBicep.includes('keyVaultReferenceIdentity: identityId'));
     assert.doesNotMatch(functionBicep, /AccountKey=|listKeys\(/);
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { nonEmpty, workerGroup } from './common';
 import { ConfigError, formatIssues } from '../zodIssues';
+import { nonEmpty, workerGroup } from './common';
 import { mailboxesConfigSchema } from './mailboxes';
 import { haloScriptQueueConfigSchema, scheduleConfigSchema, scriptConfigSchema, triggersConfigSchema } from './scripts';
 import { tenantSyncConfigSchema } from './tenants';
@@ -21,7 +21,9 @@ export const integrationConfigSchema = z
       .array(
         z
           .object({
-            id: nonEmpty.regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be 1-64 letters, digits, dots, dashes or underscores' }),
+            id: nonEmpty.regex(/^[A-Za-z0-9._-]{1,64}$/, {
+              message: 'must be 1-64 letters, digits, dots, dashes or underscores',
+            }),
             group: workerGroup.default('default'),
             publicKey: nonEmpty,
           })
