@@ -31,6 +31,16 @@ async function main(): Promise<number> {
     sink,
     onWorkerLine: (line) => say(`${colour ? '\x1b[35m' : ''}[worker] ${line}${colour ? '\x1b[0m' : ''}`),
   });
+  try {
+    return await runDemo(stack, once, say);
+  } catch (error) {
+    say(`halo-bridge: ${(error as Error).message}`);
+    await stack.stop();
+    return 1;
+  }
+}
+
+async function runDemo(stack: Stack, once: boolean, say: (line: string) => void): Promise<number> {
   printWhereThingsListen(stack, say);
   const flows = await discoverDemoFlows();
   let stopping = false;
