@@ -50,6 +50,8 @@ const TABLES: Record<string, SqlTable> = {
       uemail: field('emailaddress'),
       usite: field('site_id'),
       uazureoid: field('azureoid'),
+      uextn: field('phonenumber'),
+      umobile: field('mobilenumber'),
       uinactive: (row) => (row.inactive ? 1 : 0),
     },
   },

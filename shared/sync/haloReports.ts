@@ -27,15 +27,17 @@ export const HALO_SYNC_REPORTS = {
   },
 } as const;
 
-/** The contacts report; the keep-active custom field is a column named after the field (`CF<name>`). */
+/**
+ * The contacts report. One table, no join: a contact's company is its site's (`Usite` → the sites read), which
+ * keeps the SQL to the columns seen working. The keep-active custom field is a column named after the field.
+ */
 export function usersReport(keepActiveField: string): { name: string; sql: string } {
   const column = keepActiveColumn(keepActiveField);
   return {
     name: 'halo-bridge tenant sync: contacts',
     sql:
-      'SELECT u.Uid AS id, s.Sarea AS client_id, u.Usite AS site_id, u.Uusername AS name, u.Uemail AS emailaddress, ' +
-      'u.Uextn AS phonenumber, u.Umobile AS mobilenumber, u.UAzureOID AS azureoid, u.Uinactive AS inactive, ' +
-      `u.${column} AS keep_active FROM USERS u JOIN SITE s ON u.Usite = s.Ssitenum`,
+      'SELECT Uid AS id, Usite AS site_id, Uusername AS name, Uemail AS emailaddress, Uextn AS phonenumber, ' +
+      `Umobile AS mobilenumber, UAzureOID AS azureoid, Uinactive AS inactive, ${column} AS keep_active FROM USERS`,
   };
 }
 
@@ -63,7 +65,7 @@ const siteRow = z.object({
 });
 const userRow = z.object({
   id: haloInt,
-  client_id: haloInt,
+  client_id: optionalHaloInt,
   site_id: optionalHaloInt,
   name: haloText,
   emailaddress: haloText,
@@ -102,15 +104,30 @@ export function sitesFromReportRows(rows: unknown): { sites: HaloSite[]; mainSit
   return { sites: [...byId.values()], mainSiteByClient };
 }
 
-export function usersFromReportRows(rows: unknown, keepActiveField: string): HaloUser[] {
-  return parseWith(z.array(userRow), rows, 'halo-bridge tenant sync: contacts').map((r) => {
-    const { keep_active, ...rest } = r;
+/**
+ * Contacts from report rows. A row without `client_id` takes its site's company from `clientOfSite`; a contact
+ * with neither (no site, or a site that was not read) belongs to no company and is left out.
+ */
+export function usersFromReportRows(
+  rows: unknown,
+  keepActiveField: string,
+  clientOfSite: ReadonlyMap<number, number> = new Map(),
+): HaloUser[] {
+  const out: HaloUser[] = [];
+  for (const r of parseWith(z.array(userRow), rows, 'halo-bridge tenant sync: contacts')) {
+    const { keep_active, client_id, ...rest } = r;
+    const clientId = client_id ?? (rest.site_id === undefined ? undefined : clientOfSite.get(rest.site_id));
+    if (clientId === undefined) continue;
     const value = keep_active === null || keep_active === undefined ? '' : String(keep_active);
-    return dropUndefined({
-      ...rest,
-      customfields: value === '' ? [] : [{ name: keepActiveColumn(keepActiveField), value }],
-    });
-  });
+    out.push(
+      dropUndefined({
+        ...rest,
+        client_id: clientId,
+        customfields: value === '' ? [] : [{ name: keepActiveColumn(keepActiveField), value }],
+      }),
+    );
+  }
+  return out;
 }
 
 /** The snapshot from report rows; companies come from the /Client list or the companies report. */
@@ -121,9 +138,10 @@ export function haloSnapshotFromReports(input: {
   keepActiveField: string;
 }): HaloSnapshot {
   const { sites, mainSiteByClient } = sitesFromReportRows(input.siteRows);
+  const clientOfSite = new Map(sites.map((s) => [s.id, s.client_id]));
   const clients = input.clients.map((c) => {
     const main = c.main_site_id ?? mainSiteByClient.get(c.id);
     return main === undefined ? { ...c } : { ...c, main_site_id: main };
   });
-  return { clients, sites, users: usersFromReportRows(input.userRows, input.keepActiveField) };
+  return { clients, sites, users: usersFromReportRows(input.userRows, input.keepActiveField, clientOfSite) };
 }

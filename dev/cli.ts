@@ -1,0 +1,177 @@
+// `npm run cli -- <command>`: operator commands against the configured services, or the local demo stack when no
+// real Halo is configured (local.settings.json without HALO_BASE_URL). Commands:
+//   sync [--tenant <id>] [--mode match|plan|apply]   start a tenant sync run, process it here, print the outcome
+//   status <runId>                                   a run and its tenants (persistent storage only)
+//   runs                                             the newest runs (persistent storage only)
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DefaultAzureCredential } from '@azure/identity';
+import { buildContainer } from '../shared/app/buildContainer';
+import type { Container } from '../shared/app/container';
+import { loadAppSettings } from '../shared/config/appSettings';
+import { readIntegrationConfig } from '../shared/config/integration';
+import type { LogEntry } from '../shared/runtime/logger';
+import { ensureStorage } from '../shared/storage';
+import {
+  describeRun,
+  getRunStatus,
+  listRuns,
+  parseJsonBody,
+  startRequestSchema,
+  startTenantSync,
+} from '../shared/sync/useCases';
+import { startLocalStorage } from './azurite';
+import { type LocalRunner, loadFunctionFiles, parseHostJson, startLocalRunner } from './runner';
+import { startStack } from './stack';
+
+const ROOT = resolve(__dirname, '..');
+const USAGE = 'usage: npm run cli -- sync [--tenant <id>] [--mode match|plan|apply] | status <runId> | runs';
+
+interface Services {
+  container: Container;
+  runner: LocalRunner;
+  where: string;
+  stop(): Promise<void>;
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { tenant: { type: 'string' }, mode: { type: 'string' }, verbose: { type: 'boolean', default: false } },
+  });
+  const [command, ...rest] = positionals;
+  if (!command || !['sync', 'status', 'runs'].includes(command)) {
+    console.error(USAGE);
+    return 2;
+  }
+  const request = parseJsonBody(
+    JSON.stringify({
+      ...(values.tenant ? { tenantId: values.tenant } : {}),
+      ...(values.mode ? { mode: values.mode } : {}),
+    }),
+    startRequestSchema,
+  );
+  if (!request.ok) {
+    console.error(
+      `invalid options: ${request.problems
+        .join('; ')
+        .replace(/\$\.tenantId/g, '--tenant')
+        .replace(/\$\.mode/g, '--mode')}`,
+    );
+    return 2;
+  }
+  const services = await connect(values.verbose ?? false);
+  say(`halo-bridge cli: ${services.where}`);
+  try {
+    if (command === 'runs') {
+      for (const run of await listRuns(services.container, 20)) {
+        say(`${run.runId}  ${run.status.padEnd(9)} ${run.startedAt}  tenants ${run.counts.tenants ?? '?'}`);
+      }
+      return 0;
+    }
+    if (command === 'status') {
+      const status = rest[0] ? await getRunStatus(services.container, rest[0]) : undefined;
+      if (!status) {
+        console.error(rest[0] ? `no tenant sync run ${rest[0]}` : USAGE);
+        return 1;
+      }
+      for (const line of describeRun(status).lines) say(line);
+      return 0;
+    }
+    const started = await startTenantSync(services.container, { ...request.value, trigger: 'cli' });
+    if (!started.ok) {
+      console.error(`tenant sync did not start: ${started.message}`);
+      return 1;
+    }
+    say(`run ${started.runId} started (${started.mode} mode, ${started.tenants} tenants); processing ...`);
+    const status = await waitForRun(services, started.runId);
+    const { lines, failures } = describeRun(status);
+    for (const line of lines) say(line);
+    for (const failure of failures) say(`FAILED: ${failure}`);
+    return status.run.status === 'succeeded' ? 0 : 1;
+  } finally {
+    await services.stop();
+  }
+}
+
+async function waitForRun(services: Services, runId: string) {
+  for (;;) {
+    await services.runner.drain({ idleMs: 200, timeoutMs: 600_000 });
+    const status = await getRunStatus(services.container, runId);
+    if (!status) throw new Error(`run ${runId} disappeared`);
+    if (status.run.status !== 'running') return status;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Real services when local.settings.json names a Halo, else the demo stack (simulators, in-memory storage). */
+async function connect(verbose: boolean): Promise<Services> {
+  const sink = (entry: LogEntry) => {
+    if (verbose || entry.level === 'warn' || entry.level === 'error') {
+      process.stderr.write(`${entry.level} ${entry.message} ${JSON.stringify(entry.fields)}\n`);
+    }
+  };
+  const values = readLocalSettings();
+  if (!values?.HALO_BASE_URL) {
+    const stack = await startStack({ sink });
+    return {
+      container: stack.container,
+      runner: stack.runner,
+      where: 'demo stack (simulators)',
+      stop: () => stack.stop(),
+    };
+  }
+  let stopStorage = async () => {};
+  if (!values.AzureWebJobsStorage || values.AzureWebJobsStorage === 'UseDevelopmentStorage=true') {
+    const storage = await startLocalStorage();
+    values.AzureWebJobsStorage = storage.connectionString;
+    stopStorage = () => storage.stop();
+  }
+  const settings = loadAppSettings(values);
+  const config = readIntegrationConfig({
+    inline: settings.INTEGRATION_CONFIG,
+    path: settings.INTEGRATION_CONFIG_PATH ? resolve(ROOT, settings.INTEGRATION_CONFIG_PATH) : undefined,
+  });
+  const credential = new DefaultAzureCredential();
+  const container = buildContainer(settings, config, { sink, azureCredential: () => credential });
+  await ensureStorage(container.storage, ['default']);
+  const runner = await startLocalRunner({
+    functions: (await loadFunctionFiles(join(ROOT, 'functions'))).filter((fn) => fn.name.startsWith('tenantSync')),
+    container,
+    storageConnectionString: values.AzureWebJobsStorage,
+    hostJson: parseHostJson(JSON.parse(readFileSync(join(ROOT, 'host.json'), 'utf8'))),
+    port: 0,
+    keys: { functionKey: 'cli-function-key', masterKey: 'cli-master-key' },
+    settings: values,
+    log: container.log.child({ component: 'runner' }),
+    timers: { setTimeout: () => undefined, clearTimeout: () => {} },
+  });
+  return {
+    container,
+    runner,
+    where: `Halo ${settings.HALO_BASE_URL}`,
+    stop: async () => {
+      await runner.stop();
+      await stopStorage();
+    },
+  };
+}
+
+function readLocalSettings(): Record<string, string> | undefined {
+  const path = join(ROOT, 'local.settings.json');
+  if (!existsSync(path)) return undefined;
+  return (JSON.parse(readFileSync(path, 'utf8')) as { Values?: Record<string, string> }).Values;
+}
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(`halo-bridge cli: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);
