@@ -10,8 +10,6 @@ export interface HaloTicketDraft {
   /** Set whenever `user_id` is: Halo rejects a specific user without a site. */
   site_id?: number;
   user_id?: number;
-  /** `{ id: -1 }` selects the client's General User. */
-  userlookup?: { id: -1; lookupdisplay: 'General User' };
   status_id?: number;
   priority_id?: number;
   /** Halo request source id (configured per mailbox). */

@@ -96,7 +96,8 @@ function createPlan(input: PlanInput, notes: string[]): MailPlan {
       draft.site_id = haloInt(fallback.siteId, 'site_id');
       notes.push(`sender is not a Halo user; ticket logged for fallback user ${fallback.userId}`);
     } else {
-      draft.userlookup = { id: -1, lookupdisplay: 'General User' };
+      // No user: Halo logs the ticket against the client's General User. CIPP's `userlookup: {id: -1}` does the
+      // same, but it is not in Halo's published Faults schema (which forbids unknown properties), so we omit it.
       if (fallback.siteId !== undefined) draft.site_id = haloInt(fallback.siteId, 'site_id');
       notes.push(
         fallback.userId !== undefined

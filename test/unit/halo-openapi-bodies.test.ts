@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { type HaloSimulator, startHaloSimulator } from '../../dev/halo-sim';
 import {
   extractHaloOpenApiSubset,
@@ -13,38 +11,10 @@ import {
 } from '../../scripts/extract-halo-openapi';
 import { createHaloClient, type HaloClient } from '../../shared/halo';
 import { silentLogger } from '../../shared/runtime/logger';
+import { haloOpenApiSubset, haloRequestValidator } from '../support/haloOpenApi';
 
-const subset = JSON.parse(readFileSync(SUBSET_PATH, 'utf8')) as HaloOpenApiSubset;
-
-/** OpenAPI 3.0's `nullable` without a `type` (e.g. CustomField.value) already allows null in JSON Schema. */
-function toJsonSchema(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(toJsonSchema);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) out[key] = toJsonSchema(inner);
-  if ('nullable' in out && !('type' in out)) delete out.nullable;
-  return out;
-}
-
-const ajv = new Ajv({ strict: false, inlineRefs: false });
-addFormats(ajv);
-// .NET TimeSpan, which Halo's spec uses for times of day.
-ajv.addFormat('date-span', /^-?(\d+\.)?\d{1,2}:\d\d(:\d\d(\.\d+)?)?$/);
-ajv.addSchema(toJsonSchema({ components: subset.components }) as object, 'halo');
-const validators = new Map<string, ReturnType<typeof ajv.compile>>();
-
-function validatorFor(key: string) {
-  const body = subset.requestBodies[key];
-  assert.ok(body, `${key} is in the subset`);
-  let validate = validators.get(key);
-  if (!validate) {
-    validate = ajv.compile(
-      toJsonSchema(JSON.parse(JSON.stringify(body).replaceAll('"#/components', '"halo#/components'))) as object,
-    );
-    validators.set(key, validate);
-  }
-  return validate;
-}
+const subset = haloOpenApiSubset;
+const validatorFor = haloRequestValidator;
 
 describe("request bodies against Halo's OpenAPI spec", () => {
   let sim: HaloSimulator;

@@ -40,7 +40,7 @@ function input(overrides: Partial<PlanInput> = {}): PlanInput {
 }
 
 describe('mail: plan for a message', () => {
-  it('new sender → ticket for the fallback client General User (userlookup -1), integers only', () => {
+  it('new sender → ticket for the fallback client General User (no user sent), integers only', () => {
     const plan = planMessage(input());
     assert.equal(plan.kind, 'createTicket');
     if (plan.kind !== 'createTicket') return;
@@ -49,7 +49,6 @@ describe('mail: plan for a message', () => {
       details_html: '<p><b>From:</b> Ann Smith &#60;ann@contoso.com&#62;</p><p>It jams.</p>',
       tickettype_id: 1,
       client_id: 13,
-      userlookup: { id: -1, lookupdisplay: 'General User' },
       reportedby: 'Ann Smith <ann@contoso.com>',
       status_id: 1,
       source: 4,
@@ -58,7 +57,7 @@ describe('mail: plan for a message', () => {
       dateoccurred: '2025-03-01T10:00:00Z',
     });
     assert.equal(plan.move, 'processed');
-    assert.equal(plan.draft.user_id, undefined);
+    assert.equal('user_id' in plan.draft, false);
     assert.match(plan.notes[0]!, /General User of client 13/);
   });
 
@@ -69,7 +68,7 @@ describe('mail: plan for a message', () => {
     assert.equal(plan.draft.user_id, 55);
     assert.equal(plan.draft.site_id, 100);
     assert.equal(plan.draft.client_id, 10);
-    assert.equal(plan.draft.userlookup, undefined);
+    assert.equal('userlookup' in plan.draft, false);
     assert.equal(plan.draft.details_html, '<p>It jams.</p>');
     assert.deepEqual(plan.notes, []);
   });
@@ -77,11 +76,11 @@ describe('mail: plan for a message', () => {
   it('fallback user is used only with its site; without a site the General User is', () => {
     const withSite = planMessage(input({ fallback: { clientId: 13, userId: 9, siteId: 90 } }));
     assert.ok(withSite.kind === 'createTicket');
-    assert.deepEqual([withSite.draft.user_id, withSite.draft.site_id, withSite.draft.userlookup], [9, 90, undefined]);
+    assert.deepEqual([withSite.draft.user_id, withSite.draft.site_id], [9, 90]);
     const noSite = planMessage(input({ fallback: { clientId: 13, userId: 9 } }));
     assert.ok(noSite.kind === 'createTicket');
     assert.equal(noSite.draft.user_id, undefined);
-    assert.deepEqual(noSite.draft.userlookup, { id: -1, lookupdisplay: 'General User' });
+    assert.equal('userlookup' in noSite.draft, false);
     assert.match(noSite.notes[0]!, /fallback user 9 has no site id/);
   });
 

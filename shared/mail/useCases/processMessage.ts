@@ -192,7 +192,7 @@ async function ticketExists(ctx: ScanContext, id: number): Promise<boolean> {
 }
 
 async function createTicket(ctx: ScanContext, plan: Extract<MailPlan, { kind: 'createTicket' }>): Promise<number> {
-  // HaloTicketDraft holds fields of Halo's Faults schema (reportedby, userlookup, email_message_id) beyond TicketDraft.
+  // HaloTicketDraft holds fields of Halo's Faults schema (reportedby, email_message_id) beyond TicketDraft.
   const [ticket] = await ctx.deps.halo.createTickets([plan.draft as unknown as TicketDraft]);
   if (!ticket) throw new Error('Halo answered POST /Tickets without the created ticket');
   return ticket.id;
