@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { LogEntry, LogSink } from '../shared/runtime/logger';
 import { consoleSink } from './demo/consoleSink';
 import { discoverDemoFlows } from './demo/discover';
 import { settle } from './demo/settle';
@@ -23,13 +24,14 @@ async function main(): Promise<number> {
   if (localSettings?.HALO_BASE_URL) return startRealServices({ settings: localSettings, once, sink });
 
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  const workerSink = workerLineSink(sink, say);
   say('halo-bridge: starting the local demo stack ...');
   const stack = await startStack({
     worker: true,
     timers: !once,
     ports: { runner: once ? 0 : 7071 },
     sink,
-    onWorkerLine: (line) => say(`${colour ? '\x1b[35m' : ''}[worker] ${line}${colour ? '\x1b[0m' : ''}`),
+    onWorkerLine: (line) => workerSink(line),
   });
   try {
     return await runDemo(stack, once, say);
@@ -120,6 +122,28 @@ function printWhereThingsListen(stack: Stack, say: (line: string) => void): void
     `  Worker          ${stack.worker ? `pid ${stack.worker.child.pid}, scripts in worker/examples/scripts` : 'not started'}`,
   );
   say('');
+}
+
+/** The worker logs JSON lines; show them like the app's own log, tagged [worker]. */
+function workerLineSink(sink: LogSink, say: (line: string) => void): (line: string) => void {
+  return (line) => {
+    try {
+      const entry = JSON.parse(line) as {
+        level: LogEntry['level'];
+        message: string;
+        fields?: Record<string, unknown>;
+        time: string;
+      };
+      sink({
+        level: entry.level,
+        message: entry.message,
+        time: entry.time,
+        fields: { component: 'worker', ...entry.fields },
+      });
+    } catch {
+      say(`[worker] ${line}`);
+    }
+  };
 }
 
 function readLocalSettings(): Record<string, string> | undefined {
