@@ -64,9 +64,14 @@ function loadConfig(path: string | undefined): WorkerConfig {
 }
 
 function secretsOf(config: WorkerConfig): string[] {
-  return 'connectionString' in config.queue
-    ? [config.queue.connectionString, ...(config.queue.connectionString.match(/AccountKey=([^;]+)/)?.slice(1) ?? [])]
-    : [config.queue.sasToken];
+  if ('connectionString' in config.queue) {
+    return [
+      config.queue.connectionString,
+      ...(config.queue.connectionString.match(/AccountKey=([^;]+)/)?.slice(1) ?? []),
+    ];
+  }
+  // An Entra identity has no secret in the config: its token never reaches the logs.
+  return 'sasToken' in config.queue ? [config.queue.sasToken] : [];
 }
 
 async function run(config: WorkerConfig): Promise<number> {

@@ -8,6 +8,29 @@ const sha256 = z
   .regex(/^[0-9a-fA-F]{64}$/, { message: 'must be a SHA-256 in hex (64 hex digits)' })
   .transform((v) => v.toLowerCase());
 
+/**
+ * An Entra identity for queue access where the storage account refuses shared keys (and so SAS): the managed
+ * identity of an Azure VM or an Azure Arc-enabled server, or an app registration with a certificate.
+ */
+const identitySchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('managedIdentity'),
+      /** A user-assigned identity's client id; without it the system-assigned identity (Arc servers have that one). */
+      clientId: nonEmpty.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('clientCertificate'),
+      tenantId: nonEmpty,
+      clientId: nonEmpty,
+      /** PEM file holding the certificate and its private key (relative to the config file). */
+      certificatePath: nonEmpty,
+    })
+    .strict(),
+]);
+
 const queueSchema = z.union([
   z.object({ connectionString: nonEmpty }).strict(),
   z
@@ -18,6 +41,7 @@ const queueSchema = z.union([
       sasToken: nonEmpty,
     })
     .strict(),
+  z.object({ serviceUrl: z.url(), identity: identitySchema }).strict(),
 ]);
 
 const interpretersSchema = z
@@ -79,6 +103,7 @@ export const workerConfigSchema = z
   .strict();
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
+export type QueueIdentity = z.infer<typeof identitySchema>;
 
 /**
  * Validates a parsed config file. Relative paths (scriptFolder, stateDirectory, privateKeyFile) are taken relative
@@ -94,5 +119,12 @@ export function parseWorkerConfig(value: unknown, baseDir: string, source = 'wor
     scriptFolder: from(config.scriptFolder),
     stateDirectory: from(config.stateDirectory),
     privateKeyFile: from(config.privateKeyFile),
+    queue:
+      'identity' in config.queue && config.queue.identity.kind === 'clientCertificate'
+        ? {
+            ...config.queue,
+            identity: { ...config.queue.identity, certificatePath: from(config.queue.identity.certificatePath) },
+          }
+        : config.queue,
   };
 }

@@ -1,6 +1,7 @@
+import { ClientCertificateCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { jobsQueueName, QUEUES } from '../shared/storage/names';
-import type { WorkerConfig } from './config';
+import type { QueueIdentity, WorkerConfig } from './config';
 
 export interface LeasedMessage {
   readonly messageId: string;
@@ -21,10 +22,7 @@ export interface WorkerQueues {
 }
 
 export function createWorkerQueues(queue: WorkerConfig['queue'], workerGroup: string): WorkerQueues {
-  const service =
-    'connectionString' in queue
-      ? QueueServiceClient.fromConnectionString(queue.connectionString)
-      : new QueueServiceClient(`${queue.serviceUrl.replace(/\/$/, '')}?${queue.sasToken.replace(/^\?/, '')}`);
+  const service = queueService(queue);
   const jobs = service.getQueueClient(jobsQueueName(workerGroup));
   const results = service.getQueueClient(QUEUES.jobResults);
   return {
@@ -53,4 +51,23 @@ export function createWorkerQueues(queue: WorkerConfig['queue'], workerGroup: st
       return response.peekedMessageItems.length;
     },
   };
+}
+
+function queueService(queue: WorkerConfig['queue']): QueueServiceClient {
+  if ('connectionString' in queue) return QueueServiceClient.fromConnectionString(queue.connectionString);
+  const url = queue.serviceUrl.replace(/\/$/, '');
+  if ('sasToken' in queue) return new QueueServiceClient(`${url}?${queue.sasToken.replace(/^\?/, '')}`);
+  return new QueueServiceClient(url, queueCredential(queue.identity));
+}
+
+/** The Entra credential for `queue.identity`; an Azure Arc-enabled server's managed identity is a managed identity. */
+export function queueCredential(identity: QueueIdentity): TokenCredential {
+  if (identity.kind === 'managedIdentity') {
+    return identity.clientId
+      ? new ManagedIdentityCredential({ clientId: identity.clientId })
+      : new ManagedIdentityCredential();
+  }
+  return new ClientCertificateCredential(identity.tenantId, identity.clientId, {
+    certificatePath: identity.certificatePath,
+  });
 }

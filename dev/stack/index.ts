@@ -41,6 +41,10 @@ export interface StackOptions {
   readonly ports?: { runner?: number; halo?: number; graph?: number; keyVault?: number };
   /** Start a hybrid worker child process with the example scripts (default false). */
   readonly worker?: boolean;
+  /** The worker's parallel jobs (default 2). */
+  readonly workerConcurrency?: number;
+  /** App settings to add or override (e.g. HALO_RATE_LIMIT_REQUESTS for a benchmark). */
+  readonly settings?: Readonly<Record<string, string>>;
   /** Let timers fire on their schedules (default false: tests and `--once` fire them with runner.runTimer). */
   readonly timers?: boolean;
   readonly haloSeed?: HaloSeed;
@@ -135,6 +139,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       HALO_WEBHOOK_USERNAME: webhook.username,
       HALO_WEBHOOK_PASSWORD: webhook.password,
       PUBLIC_BASE_URL: runnerUrl,
+      ...options.settings,
     };
     const jobPublicKey = exportPublicKey(jobKeys.publicKey);
     const demoConfig = JSON.parse(readFileSync(join(ROOT, 'dev', 'demo-data', 'integration.json'), 'utf8'));
@@ -189,6 +194,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         storageConnectionString: storage.connectionString,
         cloudPublicKey: jobPublicKey,
         keys: workerKeys,
+        concurrency: options.workerConcurrency,
         onLine: options.onWorkerLine,
       });
       const started = worker;

@@ -13,6 +13,8 @@ export interface WorkerProcessOptions {
   readonly cloudPublicKey: string;
   readonly keys: ReturnType<typeof generateSigningKeyPair>;
   readonly scriptFolder?: string;
+  /** Jobs run in parallel (default 2). */
+  readonly concurrency?: number;
   /** Called with each line the worker prints. */
   readonly onLine?: (line: string) => void;
 }
@@ -37,7 +39,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
     cloudPublicKeys: [options.cloudPublicKey],
     privateKeyFile: keyFile,
     stateDirectory: join(options.directory, 'state'),
-    concurrency: 2,
+    concurrency: options.concurrency ?? 2,
     poll: { busyMs: 100, idleMaxMs: 1000 },
     leaseSeconds: 30,
   };

@@ -1,0 +1,25 @@
+import { Cron } from 'croner';
+import { pollScriptQueue } from '../shared/automation/useCases';
+import { defineTimer } from '../shared/runtime/registry';
+
+/**
+ * Polls Halo's PowerShell queue. The timer ticks every minute; `haloScriptQueue.pollSchedule` (default every minute)
+ * decides which ticks poll, so the config can slow it down without a redeploy. Webhooks also trigger polls.
+ */
+export const haloScriptQueuePoll = defineTimer({
+  name: 'haloScriptQueuePoll',
+  schedule: '0 * * * * *',
+  handler: async (_timer, _context, deps) => {
+    const { enabled, pollSchedule } = deps.config.haloScriptQueue;
+    if (!enabled) return;
+    const now = deps.now();
+    if (!dueWithinLastMinute(pollSchedule, now)) return;
+    const outcome = await pollScriptQueue(deps, now);
+    deps.log.info('Halo script queue polled', { outcome });
+  },
+});
+
+function dueWithinLastMinute(expression: string, now: Date): boolean {
+  const latest = new Cron(expression, { paused: true, mode: '6-part' }).previousRuns(1, new Date(now.getTime() + 1))[0];
+  return latest !== undefined && now.getTime() - latest.getTime() < 60_000;
+}

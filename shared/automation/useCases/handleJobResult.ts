@@ -1,0 +1,105 @@
+import type { Container } from '../../app/container';
+import { type JobResult, verifySignedResult } from '../../jobs';
+import { describePoisonedMessage } from '../../runtime/poison';
+import { MessageValidationError, QUEUES, queueMessageValue } from '../../storage';
+import { evaluateResult } from '../evaluateResult';
+import { type JobStatus, nextJobStatus } from '../jobStatus';
+import { applyEvaluation } from './applyEvaluation';
+import { readJobSnapshot } from './jobSnapshot';
+import { DEDUPE } from './scopes';
+
+export type ResultOutcome =
+  /** Verified and applied: the job's final status, and what was written to Halo. */
+  | { readonly kind: 'applied'; readonly jobId: string; readonly status: JobStatus; readonly wrote: readonly string[] }
+  /** Verified, but changes nothing: a duplicate delivery, a late result, a worker's replay refusal. */
+  | { readonly kind: 'ignored'; readonly jobId: string; readonly detail: string }
+  /** Not accepted (unregistered worker, bad signature, malformed, unknown job): recorded in queueFailures. */
+  | { readonly kind: 'rejected'; readonly detail: string };
+
+/** A result claim this old that never completed (its invocation crashed) may be taken over. */
+const STALE_CLAIM_MS = 60_000;
+
+/**
+ * One `job-results` message. Only a result signed by a registered worker of the job's group counts. The first
+ * conclusive result of a job claims it (dedupe by job id), writes the outcome to Halo once, then moves the job
+ * record to its final status; a second delivery, or a later result, changes nothing. If a Halo write fails, the
+ * claim is given back and the error thrown, so the retry (the job still open) writes again.
+ */
+export async function handleJobResult(deps: Container, message: unknown): Promise<ResultOutcome> {
+  let value: unknown;
+  try {
+    value = queueMessageValue(message, QUEUES.jobResults);
+  } catch (error) {
+    if (!(error instanceof MessageValidationError)) throw error;
+    return reject(deps, message, error.message);
+  }
+  const workers = new Map(deps.config.workers.map((w) => [w.id, w.publicKey] as const));
+  const verification = verifySignedResult(value, workers);
+  if (!verification.ok) return reject(deps, message, `${verification.reason}: ${verification.detail}`);
+  const result = verification.result;
+  if (result.status === 'rejected' && result.reason?.startsWith('replayed')) {
+    // The worker saw the same job twice and refused the copy: that says nothing about the run of the original.
+    return { kind: 'ignored', jobId: result.jobId, detail: 'the worker refused a replayed copy of the job' };
+  }
+  const job = await deps.stores.jobs.get(result.jobId);
+  if (!job) return reject(deps, message, `result for unknown job ${result.jobId} from worker ${result.workerId}`);
+  const group = deps.config.workers.find((w) => w.id === result.workerId)?.group;
+  if (group !== job.group) {
+    return reject(deps, message, `worker ${result.workerId} (group ${group}) may not report on a job of ${job.group}`);
+  }
+  const snapshot = await readJobSnapshot(deps, job.id);
+  if (!snapshot) return reject(deps, message, `job ${job.id} has no stored script definition`);
+
+  const claim = await deps.stores.dedupe.claim(
+    DEDUPE.jobResult,
+    job.id,
+    { workerId: result.workerId, finishedAt: result.finishedAt },
+    { staleAfterMs: STALE_CLAIM_MS },
+  );
+  if (!claim.claimed) {
+    if (claim.existing.status === 'completed') return { kind: 'ignored', jobId: job.id, detail: 'already applied' };
+    throw new Error(`the result of job ${job.id} is being applied by another invocation; retrying`);
+  }
+  try {
+    const evaluation = evaluateResult(result, snapshot.script, {
+      source: snapshot.source,
+      secrets: deps.settings.secretValues,
+      applyTicketChanges: snapshot.applyTicketChanges,
+    });
+    const next = nextJobStatus(job.status as JobStatus, { type: 'finished', status: evaluation.jobStatus });
+    if (next === 'ignored') {
+      await deps.stores.dedupe.complete(DEDUPE.jobResult, job.id, { ignored: job.status });
+      return { kind: 'ignored', jobId: job.id, detail: `the job is already ${job.status}` };
+    }
+    // Halo first, then the record: a retry after a failed Halo write finds the job still open and writes again.
+    const wrote = await applyEvaluation(deps, snapshot.ticketId, evaluation);
+    await deps.stores.jobs.transition(job.id, {
+      from: ['queued', 'running'],
+      to: next,
+      patch: {
+        workerId: result.workerId,
+        output: outputOf(result),
+        ...(evaluation.outcome === 'failure' ? { error: evaluation.summary } : {}),
+        startedAt: result.startedAt,
+        finishedAt: result.finishedAt,
+      },
+    });
+    await deps.stores.dedupe.complete(DEDUPE.jobResult, job.id, { status: evaluation.jobStatus, wrote });
+    deps.log.info('job result applied', { jobId: job.id, summary: evaluation.summary, wrote });
+    return { kind: 'applied', jobId: job.id, status: evaluation.jobStatus, wrote };
+  } catch (error) {
+    await deps.stores.dedupe.release(DEDUPE.jobResult, job.id).catch(() => false);
+    throw error;
+  }
+}
+
+function outputOf(result: JobResult): string {
+  return result.stderr ? `${result.stdout}\n--- stderr ---\n${result.stderr}` : result.stdout;
+}
+
+async function reject(deps: Container, message: unknown, reason: string): Promise<ResultOutcome> {
+  deps.log.warn('job result rejected', { reason });
+  const described = describePoisonedMessage(QUEUES.jobResults, message, undefined, deps.settings.secretValues);
+  await deps.stores.queueFailures.record({ queue: QUEUES.jobResults, message: described.preview, reason });
+  return { kind: 'rejected', detail: reason };
+}
