@@ -35,75 +35,34 @@ export interface LocalStorageOptions {
   ports?: { queue?: number; table?: number; blob?: number };
 }
 
+// Azurite 3.35's configurations take positional arguments. All three end alike: loose=false,
+// skipApiVersionCheck=true, cert, key, pwd, oauth, disableProductStyleUrl=false, inMemory=true.
+const IN_MEMORY_TAIL = [false, true, '', '', '', undefined, false, true] as const;
+// Queue and blob: host, port, keepAlive, metadata DB, extent DB, persistence paths, access log, its stream, debug log, its path.
+const queueOrBlobArgs = (host: string, port: number) =>
+  [
+    host,
+    port,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    false,
+    undefined,
+    false,
+    undefined,
+    ...IN_MEMORY_TAIL,
+  ] as const;
+// Table: host, port, keepAlive, metadata DB, debug log, access log, its stream, debug log path.
+const tableArgs = (host: string, port: number) =>
+  [host, port, undefined, undefined, false, false, undefined, undefined, ...IN_MEMORY_TAIL] as const;
+
 export async function startLocalStorage(options: LocalStorageOptions = {}): Promise<LocalStorage> {
   const host = options.host ?? '127.0.0.1';
   const ports = options.ports ?? {};
-  // Positional constructor arguments, as in Azurite 3.35: host, port, keepAlive, ..., loose, skipApiVersionCheck,
-  // cert, key, pwd, oauth, disableProductStyleUrl, inMemory.
-  const queue: AzuriteServer = new QueueServer(
-    new QueueConfiguration(
-      host,
-      ports.queue ?? 0,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      false,
-      undefined,
-      false,
-      undefined,
-      false,
-      true,
-      '',
-      '',
-      '',
-      undefined,
-      false,
-      true,
-    ),
-  );
-  const table: AzuriteServer = new TableServer(
-    new TableConfiguration(
-      host,
-      ports.table ?? 0,
-      undefined,
-      undefined,
-      false,
-      false,
-      undefined,
-      undefined,
-      false,
-      true,
-      '',
-      '',
-      '',
-      undefined,
-      false,
-      true,
-    ),
-  );
-  const blob: AzuriteServer = new BlobServer(
-    new BlobConfiguration(
-      host,
-      ports.blob ?? 0,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      false,
-      undefined,
-      false,
-      undefined,
-      false,
-      true,
-      '',
-      '',
-      '',
-      undefined,
-      false,
-      true,
-    ),
-  );
+  const queue: AzuriteServer = new QueueServer(new QueueConfiguration(...queueOrBlobArgs(host, ports.queue ?? 0)));
+  const table: AzuriteServer = new TableServer(new TableConfiguration(...tableArgs(host, ports.table ?? 0)));
+  const blob: AzuriteServer = new BlobServer(new BlobConfiguration(...queueOrBlobArgs(host, ports.blob ?? 0)));
   const servers = [queue, table, blob];
   await Promise.all(servers.map((s) => s.start()));
   const url = (server: AzuriteServer) =>
