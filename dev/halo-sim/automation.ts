@@ -29,7 +29,10 @@ export function addAction(store: HaloSimStore, draft: Record<string, unknown>, w
   const id = 1 + Math.max(0, ...store.actions.filter((a) => a.ticket_id === ticketId).map((a) => a.id));
   const newStatus = (draft.new_status ?? outcome.newstatus) as number | undefined;
   const { _dont_fire_automations: _ignored, ...fields } = draft;
+  // Halo's action records always carry the email fields (empty when the action sent no email).
   const action: Rec = {
+    emailto: '',
+    emailcc: '',
     ...fields,
     id,
     ticket_id: ticketId,

@@ -33,6 +33,11 @@ export interface HaloEvent {
   readonly actionId?: number;
   readonly outcomeId?: number;
   readonly outcomeName?: string;
+  /**
+   * Whether the action carries an email for the customer, when the payload says (the full object includes the
+   * action's `emailto`); unknown for small and event-only payloads. Lets the outgoing-mail path skip Halo reads.
+   */
+  readonly actionHasEmail?: boolean;
   readonly approvalProcessId?: number;
   readonly stepId?: number;
   /** For approval events: whether the step was approved, when the payload says so. */
@@ -76,6 +81,7 @@ const actionObject = z.looseObject({
   ticket_id: optionalId,
   outcome_id: optionalId,
   outcome: optionalText,
+  emailto: z.string().nullish(),
 });
 const approvalObject = z.looseObject({
   ticket_id: optionalId,
@@ -143,6 +149,7 @@ function normalise(item: HaloWebhookEvent, rawSize: number): HaloEvent {
     actionId: item.action?.id,
     outcomeId: item.action?.outcome_id,
     outcomeName: item.action?.outcome,
+    actionHasEmail: item.action && 'emailto' in item.action ? Boolean(item.action.emailto?.trim()) : undefined,
     approvalProcessId: item.approval?.approval_process_id ?? item.ticket?.approval_process_id,
     stepId: item.approval?.step_id ?? item.ticket?.approval_process_step,
     approved: kind === 'approval' ? approvalVerdict(item.event) : undefined,
@@ -198,6 +205,7 @@ export const queuedHaloEventSchema = z
     actionId: z.number().int().nonnegative().optional(),
     outcomeId: z.number().int().nonnegative().optional(),
     outcomeName: z.string().max(200).optional(),
+    actionHasEmail: z.boolean().optional(),
     approvalProcessId: z.number().int().nonnegative().optional(),
     stepId: z.number().int().nonnegative().optional(),
     approved: z.boolean().optional(),

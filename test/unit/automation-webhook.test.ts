@@ -33,6 +33,17 @@ describe('parseHaloWebhook', () => {
     ]);
   });
 
+  it('knows whether an action carries an email only when the payload includes emailto', () => {
+    const withAction = (action: Record<string, unknown>) =>
+      parse({ ...exampleActionWebhook, action: { ...exampleActionWebhook.action, ...action } }).events[0]!;
+    assert.equal(withAction({ emailto: 'ann@contoso.com' }).actionHasEmail, true);
+    assert.equal(withAction({ emailto: '  ' }).actionHasEmail, false);
+    assert.equal(withAction({ emailto: null }).actionHasEmail, false);
+    assert.equal(parse(exampleActionWebhook).events[0]!.actionHasEmail, undefined);
+    const queued = summariseForQueue(withAction({ emailto: '' }));
+    assert.deepEqual(parseQueuedHaloEvent(JSON.stringify(queued)), { ok: true, event: queued });
+  });
+
   it('reads approvals from the approval object and the event name', () => {
     const [event] = parse(exampleApprovalWebhook).events;
     assert.equal(event?.kind, 'approval');

@@ -14,7 +14,8 @@ const STALE_CLAIM_MS = 10 * 60_000;
 /**
  * Sends the email an agent's Halo action carries to the customer, from the ticket's mailbox, with the ticket tag in
  * the subject. Idempotent per (ticket, action): a redelivered or retried event never sends a second mail.
- * Halo requests: listActions + getTicket; Graph: one sendMail.
+ * Halo requests: none when the webhook's full payload shows the action has no email; otherwise listActions +
+ * getTicket; Graph: one sendMail.
  */
 export async function sendAgentReplyForEvent(
   event: QueuedHaloEvent,
@@ -25,6 +26,8 @@ export async function sendAgentReplyForEvent(
   const ticketId = event.ticketId;
   if (deps.config.mailboxes.length === 0) return { outcome: 'skipped', detail: 'no mailbox is configured' };
   if (!deps.graph) return { outcome: 'skipped', detail: 'Microsoft Graph is not configured' };
+  if (event.actionHasEmail === false)
+    return { outcome: 'skipped', detail: `the webhook says action ${event.actionId ?? ''} carries no email`.trim() };
 
   let action: HaloAction | undefined;
   let ticket: Awaited<ReturnType<Container['halo']['getTicket']>>;
