@@ -1,5 +1,5 @@
 import { type Stack, startStack } from '../dev/stack';
-import { jobIdFor } from '../shared/automation';
+import { isFinished, type JobStatus, jobIdFor } from '../shared/automation';
 import { mapLimit } from '../shared/automation/useCases/mapLimit';
 import { type Benchmark, type Figure, percentile } from './types';
 
@@ -23,13 +23,13 @@ async function withStack<T>(workerConcurrency: number, run: (stack: Stack) => Pr
   }
 }
 
-/** Drains the runner (fast polling) until every given job has left `queued`. */
+/** Drains the runner (fast polling) until every given job is finished (past `queued` and `running`). */
 async function untilFinished(stack: Stack, jobIds: readonly string[], timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await stack.runner.drain({ idleMs: 10, timeoutMs });
     const records = await Promise.all(jobIds.map((id) => stack.container.stores.jobs.get(id)));
-    if (records.every((r) => r && r.status !== 'queued')) return;
+    if (records.every((r) => r && isFinished(r.status as JobStatus))) return;
     if (Date.now() > deadline) throw new Error('jobs did not finish in time');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

@@ -1,12 +1,15 @@
 import { expireOverdueJobs } from '../shared/automation/useCases';
 import { defineTimer } from '../shared/runtime/registry';
 
-/** Every five minutes: jobs no worker picked up before they expired become `expired`, with a note on the ticket. */
+/**
+ * Every five minutes: jobs no worker picked up before they expired become `expired`, and jobs whose worker went
+ * silent past their timeout become `interrupted`, each with a note on the ticket.
+ */
 export const jobExpiry = defineTimer({
   name: 'jobExpiry',
   schedule: '0 */5 * * * *',
   handler: async (_timer, _context, deps) => {
     const outcome = await expireOverdueJobs(deps);
-    if (outcome.expired.length > 0) deps.log.info('jobs expired', { outcome });
+    if (outcome.expired.length + outcome.interrupted.length > 0) deps.log.info('overdue jobs closed', { outcome });
   },
 });

@@ -43,7 +43,9 @@ export function startPoller(options: PollerOptions): Poller {
   const handle = async (message: LeasedMessage) => {
     const lease = keepLeased(message, options);
     try {
-      const result = await processJobMessage(message, options.runner);
+      const result = await processJobMessage(message, options.runner, {
+        sendNotice: (notice) => options.queues.sendResult(encodeQueueMessage(notice)),
+      });
       await options.queues.sendResult(encodeQueueMessage(result));
       const popReceipt = await lease.release();
       await options.queues.delete(message.messageId, popReceipt);

@@ -13,6 +13,7 @@ import { planInvocation } from './invocation';
 import type { JobStateStore } from './jobState';
 import { runProcessTree } from './processTree';
 import { resolveScript } from './scriptResolver';
+import { announceStarted, NOTICE_GRACE_MS, type SendNotice, settleWithin } from './startNotice';
 
 export interface JobRunnerSettings {
   readonly workerId: string;
@@ -39,6 +40,11 @@ export interface JobRunnerDeps {
   readonly extraSecrets?: readonly string[];
 }
 
+export interface JobHooks {
+  /** Sends the signed `started` notice once the script is about to run (best effort, never delays or fails it). */
+  readonly sendNotice?: SendNotice;
+}
+
 export interface QueueMessageIn {
   readonly messageId: string;
   readonly messageText: string;
@@ -46,10 +52,14 @@ export interface QueueMessageIn {
 
 /**
  * Everything the worker does with one message from `jobs-<group>`, up to the signed result to send: verify it,
- * check the script, consult the crash journal, run the script, record the outcome. Never throws for a bad job:
- * every refusal becomes a signed `rejected` result, so the ticket learns why.
+ * check the script, consult the crash journal, announce the start (hooks.sendNotice), run the script, record the
+ * outcome. Never throws for a bad job: every refusal becomes a signed `rejected` result, so the ticket learns why.
  */
-export async function processJobMessage(message: QueueMessageIn, deps: JobRunnerDeps): Promise<SignedResult> {
+export async function processJobMessage(
+  message: QueueMessageIn,
+  deps: JobRunnerDeps,
+  hooks: JobHooks = {},
+): Promise<SignedResult> {
   const { settings, state } = deps;
   const receivedAt = deps.now();
   const rejected = (jobId: string, reason: string) =>
@@ -135,6 +145,11 @@ export async function processJobMessage(message: QueueMessageIn, deps: JobRunner
   if (!plan.ok) return refuse(`unsupportedScript: ${plan.detail}`);
 
   state.markStarted(record);
+  const announced = announceStarted(
+    hooks.sendNotice,
+    { workerId: settings.workerId, jobId: job.jobId, startedAt: record.startedAt, privateKey: deps.privateKey },
+    log,
+  );
   log.info('running script', { sha256: script.sha256, passing: job.passing });
   const outcome = await runProcessTree({
     ...plan.invocation,
@@ -164,6 +179,8 @@ export async function processJobMessage(message: QueueMessageIn, deps: JobRunner
   });
   state.markFinished(record, result);
   log.info('script finished', { status, exitCode: outcome.exitCode });
+  // Let the notice go out before the result (the cloud copes with either order; this one reads better).
+  await settleWithin(announced, NOTICE_GRACE_MS);
   return result;
 }
 

@@ -16,6 +16,7 @@ export interface WorkerQueues {
   /** Keeps the message invisible for another `leaseSeconds`; returns the new pop receipt. */
   extendLease(messageId: string, popReceipt: string, leaseSeconds: number): Promise<string>;
   delete(messageId: string, popReceipt: string): Promise<void>;
+  /** Puts a signed result or a signed notice (e.g. `started`) on `job-results`. */
   sendResult(messageText: string): Promise<void>;
   /** Proves the credential can read the jobs queue (used by `worker check`). */
   peekJobs(): Promise<number>;

@@ -43,6 +43,8 @@ export interface StackOptions {
   readonly worker?: boolean;
   /** The worker's parallel jobs (default 2). */
   readonly workerConcurrency?: number;
+  /** The worker's script folder (default worker/examples/scripts). */
+  readonly workerScriptFolder?: string;
   /** App settings to add or override (e.g. HALO_RATE_LIMIT_REQUESTS for a benchmark). */
   readonly settings?: Readonly<Record<string, string>>;
   /** Let timers fire on their schedules (default false: tests and `--once` fire them with runner.runTimer). */
@@ -195,6 +197,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         cloudPublicKey: jobPublicKey,
         keys: workerKeys,
         concurrency: options.workerConcurrency,
+        scriptFolder: options.workerScriptFolder,
         onLine: options.onWorkerLine,
       });
       const started = worker;

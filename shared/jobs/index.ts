@@ -27,6 +27,14 @@ export {
   type PrivateKeyInput,
   type PublicKeyInput,
 } from './keys';
+export {
+  isNoticeMessage,
+  type SignedNotice,
+  type StartedNotice,
+  signedNoticeSchema,
+  startedNoticeSchema,
+} from './notice';
+export { type NoticeVerification, signNotice, verifySignedNotice } from './noticeSigning';
 export { decodeQueueMessage, encodeQueueMessage } from './queueMessage';
 export { type JobResult, type ResultStatus, resultSchema, type SignedResult, signedResultSchema } from './result';
 export { type RegisteredWorkers, type ResultVerification, signResult, verifySignedResult } from './resultSigning';

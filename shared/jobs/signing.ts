@@ -3,10 +3,10 @@ import { canonicalJson } from './canonicalJson';
 import { importPrivateKey, importPublicKey, keyIdOf, type PrivateKeyInput, type PublicKeyInput } from './keys';
 
 /**
- * What is signed is a purpose label plus the canonical JSON, so a signed result can never be replayed as a job
- * (or the other way round) even if both were signed with the same key.
+ * What is signed is a purpose label plus the canonical JSON, so a signed result can never be replayed as a job or
+ * a notice (or any other way round) even if they were signed with the same key.
  */
-export type SignaturePurpose = 'job' | 'result';
+export type SignaturePurpose = 'job' | 'result' | 'notice';
 
 function signedBytes(purpose: SignaturePurpose, payload: unknown): Buffer {
   return Buffer.from(`halo-bridge/${purpose}/v1\n${canonicalJson(payload)}`, 'utf8');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Stack, startStack } from '../../dev/stack';
-import { jobIdFor } from '../../shared/automation';
+import { isFinished, type JobStatus, jobIdFor } from '../../shared/automation';
 import { encodeQueueMessage, generateSigningKeyPair, type JobResult, signResult } from '../../shared/jobs';
 import { QUEUES, rawQueue } from '../../shared/storage';
 import { actionsOf, haloRequests, settle, ticket, workerPrivateKey } from '../support/automation';
@@ -52,7 +52,7 @@ describe('script automation end to end (real worker process)', () => {
   const job = (id: string) => stack.container.stores.jobs.get(id);
   const finished = (id: string) => async () => {
     const record = await job(id);
-    return record !== undefined && record.status !== 'queued';
+    return record !== undefined && isFinished(record.status as JobStatus);
   };
 
   it("Halo's queue: the action's queued script runs on the worker, the record is marked processed, the ticket moves", async () => {

@@ -221,6 +221,55 @@ describe('script automation: webhook intake, routing, Halo queue and schedules',
     assert.match(String(notes[0]?.note_html), /Script &quot;hello&quot; did not run: no worker of group/);
   });
 
+  it('a running job whose worker went silent past its timeout becomes interrupted, with a note', async () => {
+    const { dedupe, jobs } = stack.container.stores;
+    const jobId = 'job-silent-worker-test';
+    const script = stack.container.config.scripts.find((s) => s.name === 'hello')!;
+    await dedupe.claim(DEDUPE.job, jobId, {
+      script,
+      source: { kind: 'manual', ref: 'test' },
+      ticketId: 1002,
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      applyTicketChanges: true,
+    });
+    await jobs.create({
+      id: jobId,
+      status: 'queued',
+      group: 'default',
+      script: 'hello.sh',
+      ticketId: 1002,
+      source: 'manual:test',
+    });
+    const longAgo = new Date(Date.now() - (script.timeoutSeconds * 1000 + 11 * 60_000)).toISOString();
+    await jobs.transition(jobId, {
+      from: ['queued'],
+      to: 'running',
+      patch: { workerId: 'srv-gone', startedAt: longAgo },
+    });
+    const recentId = 'job-still-running-test';
+    await jobs.create({
+      id: recentId,
+      status: 'queued',
+      group: 'default',
+      script: 'hello.sh',
+      ticketId: 1002,
+      source: 'manual:test',
+    });
+    await jobs.transition(recentId, {
+      from: ['queued'],
+      to: 'running',
+      patch: { startedAt: new Date().toISOString() },
+    });
+    const notesBefore = actionsOf(stack, 1002).length;
+    await stack.runner.runTimer('jobExpiry');
+    await stack.runner.runTimer('jobExpiry');
+    assert.equal((await jobs.get(jobId))?.status, 'interrupted');
+    assert.equal((await jobs.get(recentId))?.status, 'running');
+    const notes = actionsOf(stack, 1002).slice(notesBefore);
+    assert.equal(notes.length, 1);
+    assert.match(String(notes[0]?.note_html), /was interrupted: worker &quot;srv-gone&quot; started the job/);
+  });
+
   it('an event that keeps failing ends in halo-events-poison, and its job shows failed with the reason', async () => {
     stack.halo.faults.add({ kind: 'status', status: 400, method: 'GET', path: '/api/Tickets/1002', times: 'always' });
     const poisonedBefore = stack.runner.stats().haloEvents?.poisoned ?? 0;

@@ -12,9 +12,12 @@ import {
   exportPrivateKey,
   exportPublicKey,
   generateSigningKeyPair,
+  isNoticeMessage,
   type Job,
   type JobResult,
+  type StartedNotice,
   signJob,
+  verifySignedNotice,
   verifySignedResult,
 } from '../../shared/jobs';
 import { silentLogger } from '../../shared/runtime/logger';
@@ -34,7 +37,10 @@ let service: QueueServiceClient;
 let dir: string;
 let poller: Poller | undefined;
 const children: ChildProcess[] = [];
+/** Every job-results message (started notices and results) per job id, in the order they were received. */
 const collected = new Map<string, unknown[]>();
+const resultsOf = (jobId: string) => (collected.get(jobId) ?? []).filter((m) => !isNoticeMessage(m));
+const noticesOf = (jobId: string) => (collected.get(jobId) ?? []).filter(isNoticeMessage);
 
 function job(group: string, script: string, overrides: Partial<Job> = {}): Job {
   const now = Date.now();
@@ -71,24 +77,37 @@ function configFor(group: string) {
   };
 }
 
-/** Takes results off job-results until the nth one for jobId is there (other jobs' results are kept aside). */
+/**
+ * Takes messages off job-results until the nth result for jobId is there (other jobs' messages, and started
+ * notices, are kept aside in `collected`).
+ */
 async function resultFor(jobId: string, nth = 1, attempts = 400): Promise<unknown> {
+  await collectUntil(() => resultsOf(jobId).length >= nth, attempts);
+  const message = resultsOf(jobId)[nth - 1];
+  assert.ok(message, `no result #${nth} for ${jobId}`);
+  return message;
+}
+
+async function collectUntil(done: () => boolean, attempts: number): Promise<void> {
   const results = service.getQueueClient('job-results');
-  const count = () => collected.get(jobId)?.length ?? 0;
-  for (let i = 0; i < attempts && count() < nth; i++) {
+  for (let i = 0; i < attempts && !done(); i++) {
     const { receivedMessageItems } = await results.receiveMessages({ numberOfMessages: 32 });
     for (const item of receivedMessageItems) {
       const decoded = decodeQueueMessage(item.messageText);
       assert.ok(decoded.ok);
-      const id = (decoded.value as { result: { jobId: string } }).result.jobId;
+      const value = decoded.value as { result?: { jobId: string }; notice?: { jobId: string } };
+      const id = String((value.notice ?? value.result)?.jobId);
       collected.set(id, [...(collected.get(id) ?? []), decoded.value]);
       await results.deleteMessage(item.messageId, item.popReceipt);
     }
     if (receivedMessageItems.length === 0) await new Promise((r) => setTimeout(r, 50));
   }
-  const message = collected.get(jobId)?.[nth - 1];
-  assert.ok(message, `no result #${nth} for ${jobId}`);
-  return message;
+}
+
+function verifiedNotice(message: unknown): StartedNotice {
+  const check = verifySignedNotice(message, registered);
+  assert.ok(check.ok, !check.ok ? check.detail : '');
+  return check.notice;
 }
 
 function verified(message: unknown): JobResult {
@@ -168,6 +187,17 @@ describe('worker loop against Azurite', () => {
     assert.equal(result.status, 'succeeded');
     assert.equal(result.exitCode, 0);
     assert.equal(result.stdout, 'Hi $(whoami) ticket 1001 secret=***\nSUCCESS\n');
+    // The signed started notice came first, on the same queue, with the same start time.
+    const [first, second] = collected.get(good.jobId) ?? [];
+    assert.equal(isNoticeMessage(first), true, 'the started notice is first');
+    assert.equal(isNoticeMessage(second), false);
+    assert.deepEqual(verifiedNotice(first), {
+      v: 1,
+      kind: 'started',
+      jobId: good.jobId,
+      workerId: 'test-worker',
+      startedAt: result.startedAt,
+    });
 
     const forged = job('loop', 'greet.js');
     await jobs.sendMessage(encodeQueueMessage(signJob(forged, stranger.privateKey)));
@@ -193,6 +223,10 @@ describe('worker loop against Azurite', () => {
     await poller.stop();
     poller = undefined;
     assert.equal(readFileSync(join(dir, 'greet-runs.txt'), 'utf8'), 'ran\n');
+    for (const refused of [forged.jobId, tampered.job.jobId, pathEscape.jobId]) {
+      assert.equal(noticesOf(refused).length, 0, 'a refused job never starts');
+    }
+    assert.equal(noticesOf(good.jobId).length, 1, 'the replay did not start again');
     assert.equal(existsSync(join(dir, 'slow-runs.txt')), false);
     const properties = await jobs.getProperties();
     assert.equal(properties.approximateMessagesCount, 0);
@@ -225,6 +259,7 @@ describe('worker loop against Azurite', () => {
     const first = startWorker();
     const runs = join(dir, 'slow-runs.txt');
     await waitFor(() => existsSync(runs) && readFileSync(runs, 'utf8').trim() !== '', 600);
+    await collectUntil(() => noticesOf(slow.jobId).length > 0, 600);
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     // The orphaned script would otherwise keep running: a real crash (e.g. a reboot) takes it down too.
@@ -235,6 +270,8 @@ describe('worker loop against Azurite', () => {
     assert.equal(result.status, 'interrupted');
     assert.equal(result.exitCode, null);
     assert.equal(readFileSync(runs, 'utf8').trim().split('\n').length, 1);
+    assert.equal(noticesOf(slow.jobId).length, 1, 'started once, before the crash');
+    assert.equal(isNoticeMessage(collected.get(slow.jobId)?.[0]), true);
     second.kill('SIGTERM');
     assert.equal(await new Promise((r) => second.once('exit', r)), 0);
     const properties = await service.getQueueClient('jobs-crash').getProperties();

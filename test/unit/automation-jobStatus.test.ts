@@ -46,4 +46,20 @@ describe('nextJobStatus', () => {
     assert.equal(nextJobStatus('running', { type: 'retried' }), 'ignored');
     assert.equal(isFinished('running'), false);
   });
+
+  it('ends in the same status whichever order the started notice and the result arrive in, and twice is once', () => {
+    const apply = (events: JobEvent[]) =>
+      events.reduce<JobStatus>((status, event) => {
+        const next = nextJobStatus(status, event);
+        return next === 'ignored' ? status : next;
+      }, 'queued');
+    const started: JobEvent = { type: 'started' };
+    for (const status of ['succeeded', 'failed', 'timedOut', 'interrupted', 'rejected'] as const) {
+      assert.equal(apply([started, finished(status)]), status);
+      assert.equal(apply([finished(status), started]), status, `a late start leaves ${status}`);
+      assert.equal(apply([started, started, finished(status), started, finished('succeeded')]), status);
+    }
+    assert.equal(apply([started, started]), 'running');
+    assert.equal(nextJobStatus('expired', started), 'ignored');
+  });
 });

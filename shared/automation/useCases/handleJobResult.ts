@@ -1,15 +1,16 @@
 import type { Container } from '../../app/container';
-import { type JobResult, verifySignedResult } from '../../jobs';
+import { isNoticeMessage, type JobResult, verifySignedResult } from '../../jobs';
 import { describePoisonedMessage } from '../../runtime/poison';
 import { MessageValidationError, QUEUES, queueMessageValue } from '../../storage';
 import { evaluateResult } from '../evaluateResult';
 import { type JobStatus, nextJobStatus } from '../jobStatus';
 import { applyEvaluation } from './applyEvaluation';
+import { handleJobStarted } from './handleJobStarted';
 import { readJobSnapshot } from './jobSnapshot';
 import { DEDUPE } from './scopes';
 
 export type ResultOutcome =
-  /** Verified and applied: the job's final status, and what was written to Halo. */
+  /** Verified and applied: the job's new status (running for a started notice, else final), what Halo got. */
   | { readonly kind: 'applied'; readonly jobId: string; readonly status: JobStatus; readonly wrote: readonly string[] }
   /** Verified, but changes nothing: a duplicate delivery, a late result, a worker's replay refusal. */
   | { readonly kind: 'ignored'; readonly jobId: string; readonly detail: string }
@@ -20,10 +21,11 @@ export type ResultOutcome =
 const STALE_CLAIM_MS = 60_000;
 
 /**
- * One `job-results` message. Only a result signed by a registered worker of the job's group counts. The first
- * conclusive result of a job claims it (dedupe by job id), writes the outcome to Halo once, then moves the job
- * record to its final status; a second delivery, or a later result, changes nothing. If a Halo write fails, the
- * claim is given back and the error thrown, so the retry (the job still open) writes again.
+ * One `job-results` message: a worker's `started` notice (see handleJobStarted) or a result. Only a result signed
+ * by a registered worker of the job's group counts. The first conclusive result of a job claims it (dedupe by job
+ * id), writes the outcome to Halo once, then moves the job record to its final status; a second delivery, or a
+ * later result, changes nothing. If a Halo write fails, the claim is given back and the error thrown, so the retry
+ * (the job still open) writes again.
  */
 export async function handleJobResult(deps: Container, message: unknown): Promise<ResultOutcome> {
   let value: unknown;
@@ -32,6 +34,11 @@ export async function handleJobResult(deps: Container, message: unknown): Promis
   } catch (error) {
     if (!(error instanceof MessageValidationError)) throw error;
     return reject(deps, message, error.message);
+  }
+  if (isNoticeMessage(value)) {
+    const started = await handleJobStarted(deps, value);
+    if (started.kind === 'refused') return reject(deps, message, started.detail);
+    return started.kind === 'applied' ? { ...started, wrote: [] } : started;
   }
   const workers = new Map(deps.config.workers.map((w) => [w.id, w.publicKey] as const));
   const verification = verifySignedResult(value, workers);

@@ -10,6 +10,7 @@ export {
 } from './haloEventsQueue';
 export { type EventOutcome, handleHaloEvent } from './handleHaloEvent';
 export { handleJobResult, type ResultOutcome } from './handleJobResult';
+export { handleJobStarted, type StartedOutcome } from './handleJobStarted';
 export { type JobSnapshot, readJobSnapshot } from './jobSnapshot';
 export { textToNoteHtml } from './noteHtml';
 export { haloEventPoisoned, jobResultPoisoned, rememberResultFailure } from './poisoned';
