@@ -70,6 +70,7 @@ export async function startLocalStorage(options: LocalStorageOptions = {}): Prom
   const queueUrl = url(queue);
   const tableUrl = url(table);
   const blobUrl = url(blob);
+  let stopping: Promise<void> | undefined;
   const connectionString = [
     'DefaultEndpointsProtocol=http',
     `AccountName=${DEV_ACCOUNT}`,
@@ -83,9 +84,13 @@ export async function startLocalStorage(options: LocalStorageOptions = {}): Prom
     queueUrl,
     tableUrl,
     blobUrl,
-    async stop() {
-      await Promise.all(servers.map((s) => s.close()));
-      await Promise.all(servers.map((s) => s.clean()));
+    stop() {
+      // Idempotent: a second stop (two signals, or a caller's cleanup after a failed start) is the first one.
+      stopping ??= (async () => {
+        await Promise.all(servers.map((s) => s.close()));
+        await Promise.all(servers.map((s) => s.clean()));
+      })();
+      return stopping;
     },
   };
 }

@@ -26,22 +26,40 @@ import { type LocalRunner, loadFunctionFiles, parseHostJson, startLocalRunner } 
 import { startStack } from './stack';
 
 const ROOT = resolve(__dirname, '..');
-const USAGE = 'usage: npm run cli -- sync [--tenant <id>] [--mode match|plan|apply] | status <runId> | runs';
+const USAGE =
+  'usage: npm run cli -- sync [--tenant <id>] [--mode match|plan|apply] [--verbose] | status <runId> | runs';
 
 interface Services {
   container: Container;
   runner: LocalRunner;
   where: string;
+  /** Set when storage is an in-memory Azurite started for this command (so it holds no earlier runs): why. */
+  ephemeral?: string;
   stop(): Promise<void>;
 }
 
+const DEMO_STORAGE_NOTE =
+  "the demo stack's storage is in memory and new for each command, so runs of `npm start` or of earlier cli " +
+  'commands are not in it';
+const LOCAL_STORAGE_NOTE =
+  'storage is an in-memory Azurite started for this command; set AzureWebJobsStorage in local.settings.json to a ' +
+  'storage account to keep runs between commands';
+
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { tenant: { type: 'string' }, mode: { type: 'string' }, verbose: { type: 'boolean', default: false } },
-  });
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine();
+  } catch (error) {
+    console.error(`${(error as Error).message.split('. ')[0]}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
-  if (!command || !['sync', 'status', 'runs'].includes(command)) {
+  if (values.help) {
+    say(USAGE);
+    return 0;
+  }
+  if (!command || !['sync', 'status', 'runs'].includes(command) || (command === 'status' && !rest[0])) {
     console.error(USAGE);
     return 2;
   }
@@ -65,15 +83,17 @@ async function main(): Promise<number> {
   say(`halo-bridge cli: ${services.where}`);
   try {
     if (command === 'runs') {
-      for (const run of await listRuns(services.container, 20)) {
+      const runs = await listRuns(services.container, 20);
+      if (runs.length === 0) say(`no tenant sync runs${services.ephemeral ? `: ${services.ephemeral}` : ''}`);
+      for (const run of runs) {
         say(`${run.runId}  ${run.status.padEnd(9)} ${run.startedAt}  tenants ${run.counts.tenants ?? '?'}`);
       }
       return 0;
     }
     if (command === 'status') {
-      const status = rest[0] ? await getRunStatus(services.container, rest[0]) : undefined;
+      const status = await getRunStatus(services.container, rest[0] ?? '');
       if (!status) {
-        console.error(rest[0] ? `no tenant sync run ${rest[0]}` : USAGE);
+        console.error(`no tenant sync run ${rest[0]}${services.ephemeral ? `: ${services.ephemeral}` : ''}`);
         return 1;
       }
       for (const line of describeRun(status).lines) say(line);
@@ -118,11 +138,13 @@ async function connect(verbose: boolean): Promise<Services> {
     return {
       container: stack.container,
       runner: stack.runner,
-      where: 'demo stack (simulators)',
+      where: 'demo stack (simulators, a fresh copy of the demo data; not the one `npm start` runs)',
+      ephemeral: DEMO_STORAGE_NOTE,
       stop: () => stack.stop(),
     };
   }
-  let stopStorage = async () => {};
+  const noStorage = async () => {};
+  let stopStorage = noStorage;
   if (!values.AzureWebJobsStorage || values.AzureWebJobsStorage === 'UseDevelopmentStorage=true') {
     const storage = await startLocalStorage();
     values.AzureWebJobsStorage = storage.connectionString;
@@ -151,11 +173,24 @@ async function connect(verbose: boolean): Promise<Services> {
     container,
     runner,
     where: `Halo ${settings.HALO_BASE_URL}`,
+    ...(stopStorage !== noStorage ? { ephemeral: LOCAL_STORAGE_NOTE } : {}),
     stop: async () => {
       await runner.stop();
       await stopStorage();
     },
   };
+}
+
+function parseCommandLine() {
+  return parseArgs({
+    allowPositionals: true,
+    options: {
+      tenant: { type: 'string' },
+      mode: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
 }
 
 function readLocalSettings(): Record<string, string> | undefined {

@@ -4,8 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DefaultAzureCredential } from '@azure/identity';
 import { buildContainer } from '../shared/app/buildContainer';
+import type { Container } from '../shared/app/container';
 import { loadAppSettings } from '../shared/config/appSettings';
-import { readIntegrationConfig } from '../shared/config/integration';
+import { type IntegrationConfig, readIntegrationConfig } from '../shared/config/integration';
+import { ConfigError } from '../shared/config/zodIssues';
 import type { LogSink } from '../shared/runtime/logger';
 import { ensureStorage } from '../shared/storage';
 import { startLocalStorage } from './azurite';
@@ -20,26 +22,41 @@ export async function startRealServices(options: {
 }): Promise<number> {
   const values = { ...options.settings };
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  const localStorage = !values.AzureWebJobsStorage || values.AzureWebJobsStorage === 'UseDevelopmentStorage=true';
+  // Every setting problem is reported before anything starts (the storage placeholder stands in for Azurite's).
+  const checked = loadAppSettings(
+    localStorage ? { ...values, AzureWebJobsStorage: 'UseDevelopmentStorage=true' } : values,
+  );
+  const config = readIntegrationConfig({
+    inline: checked.INTEGRATION_CONFIG,
+    path: checked.INTEGRATION_CONFIG_PATH ? resolve(ROOT, checked.INTEGRATION_CONFIG_PATH) : undefined,
+  });
   let stopStorage: (() => Promise<void>) | undefined;
-  if (!values.AzureWebJobsStorage || values.AzureWebJobsStorage === 'UseDevelopmentStorage=true') {
+  let storageConnectionString = values.AzureWebJobsStorage ?? '';
+  if (localStorage) {
     const storage = await startLocalStorage({ ports: { blob: 10000, queue: 10001, table: 10002 } });
-    values.AzureWebJobsStorage = storage.connectionString;
+    storageConnectionString = storage.connectionString;
+    values.AzureWebJobsStorage = storageConnectionString;
     stopStorage = () => storage.stop();
     say('halo-bridge: storage is an in-memory Azurite on ports 10000-10002');
   }
   const settings = loadAppSettings(values);
-  const config = readIntegrationConfig({
-    inline: settings.INTEGRATION_CONFIG,
-    path: settings.INTEGRATION_CONFIG_PATH ? resolve(ROOT, settings.INTEGRATION_CONFIG_PATH) : undefined,
-  });
   const credential = new DefaultAzureCredential();
   const container = buildContainer(settings, config, { sink: options.sink, azureCredential: () => credential });
-  const groups = [...new Set(['default', ...config.scripts.map((s) => s.workerGroup)])];
+  try {
+    await requireJobSigningKey(container, config);
+  } catch (error) {
+    await stopStorage?.();
+    throw error;
+  }
+  const groups = [
+    ...new Set(['default', ...config.scripts.map((s) => s.workerGroup), config.haloScriptQueue.workerGroup]),
+  ];
   await ensureStorage(container.storage, groups);
   const runner = await startLocalRunner({
     functions: await loadFunctionFiles(join(ROOT, 'functions')),
     container,
-    storageConnectionString: values.AzureWebJobsStorage,
+    storageConnectionString,
     hostJson: parseHostJson(JSON.parse(readFileSync(join(ROOT, 'host.json'), 'utf8'))),
     port: 7071,
     keys: {
@@ -51,7 +68,11 @@ export async function startRealServices(options: {
     timers: options.once ? { setTimeout: () => undefined, clearTimeout: () => {} } : realTimers,
   });
   say(`halo-bridge: Functions app on ${runner.url}/api against ${settings.HALO_BASE_URL}`);
+  let stopping = false;
   const stop = async (code: number) => {
+    // Ctrl-C reaches this process twice (from the terminal and from scripts/launch.mjs): stop once.
+    if (stopping) return;
+    stopping = true;
     await runner.stop();
     await stopStorage?.();
     process.exit(code);
@@ -72,4 +93,26 @@ export async function startRealServices(options: {
   }
   await stop(failed === 0 ? 0 : 1);
   return failed === 0 ? 0 : 1;
+}
+
+/**
+ * Script automation signs every job with the key in the secret JOB_SIGNING_KEY_SECRET_NAME. Without it the app would
+ * start and then fail every poll and webhook, so it refuses to start instead, naming the setting and where it looked.
+ */
+export async function requireJobSigningKey(
+  container: Pick<Container, 'jobSigningKey' | 'settings'>,
+  config: IntegrationConfig,
+): Promise<void> {
+  const automation = config.haloScriptQueue.enabled || config.scripts.length > 0 || config.schedules.length > 0;
+  if (!automation) return;
+  try {
+    await container.jobSigningKey();
+  } catch (error) {
+    const name = container.settings.JOB_SIGNING_KEY_SECRET_NAME;
+    throw new ConfigError('App settings', [
+      `JOB_SIGNING_KEY_SECRET_NAME: the job-signing key '${name}' is unusable (${(error as Error).message}); script ` +
+        `automation needs it: set KEY_VAULT_URL to the vault that holds it (azd's post-provision hook creates it), ` +
+        `or LOCAL_SECRETS_FILE to a JSON file {"${name}": "<Ed25519 private key PEM>"}`,
+    ]);
+  }
 }

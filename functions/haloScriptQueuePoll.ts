@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { pollScriptQueue } from '../shared/automation/useCases';
+import { type PollOutcome, pollScriptQueue } from '../shared/automation/useCases';
 import { defineTimer } from '../shared/runtime/registry';
 
 /**
@@ -15,9 +15,16 @@ export const haloScriptQueuePoll = defineTimer({
     const now = deps.now();
     if (!dueWithinLastMinute(pollSchedule, now)) return;
     const outcome = await pollScriptQueue(deps, now);
-    deps.log.info('Halo script queue polled', { outcome });
+    // An empty queue is the usual minute: say so at debug, so the log shows the polls that did something.
+    const level = isIdlePoll(outcome) ? 'debug' : 'info';
+    deps.log[level]('Halo script queue polled', { outcome });
   },
 });
+
+/** A poll that found nothing to do. */
+export function isIdlePoll(outcome: PollOutcome): boolean {
+  return outcome.kind === 'polled' && outcome.outstanding === 0 && outcome.refused.length === 0;
+}
 
 function dueWithinLastMinute(expression: string, now: Date): boolean {
   const latest = new Cron(expression, { paused: true, mode: '6-part' }).previousRuns(1, new Date(now.getTime() + 1))[0];

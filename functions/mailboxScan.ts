@@ -1,4 +1,4 @@
-import { mailboxScanQueue, recordPoisonedScan, runScanMessage } from '../shared/mail/useCases';
+import { mailboxScanQueue, recordPoisonedScan, runScanMessage, type ScanReport } from '../shared/mail/useCases';
 import { defineQueue } from '../shared/runtime/registry';
 import { QUEUES } from '../shared/storage';
 
@@ -9,9 +9,16 @@ export const mailboxScan = defineQueue({
   handler: async (message, _context, deps) => {
     const scan = await mailboxScanQueue(deps.storage).decode(message);
     const report = await runScanMessage(deps, scan);
-    deps.log.info('mailbox scanned', { mailboxId: report.mailboxId, status: report.status, counts: report.counts });
+    // A scan that found no mail is the usual minute: at debug, so the log shows the scans that did something.
+    const level = isIdleScan(report) ? 'debug' : 'info';
+    deps.log[level]('mailbox scanned', { mailboxId: report.mailboxId, status: report.status, counts: report.counts });
   },
   poisonHandler: async (message, context, deps) => {
     await recordPoisonedScan(deps, message, context.triggerMetadata);
   },
 });
+
+/** A successful scan that saw no message at all. */
+export function isIdleScan(report: Pick<ScanReport, 'status' | 'counts'>): boolean {
+  return report.status === 'succeeded' && Object.values(report.counts).every((count) => count === 0);
+}

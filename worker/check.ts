@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
-import { keyIdOf } from '../shared/jobs';
+import { importPrivateKey, keyIdOf } from '../shared/jobs';
 import type { WorkerConfig } from './config';
 import { findExecutable } from './executables';
 import { resolveScript } from './scriptResolver';
@@ -17,10 +17,14 @@ const INTERPRETER_FOR: Record<string, keyof WorkerConfig['interpreters']> = {
   '.py': 'python3',
 };
 
+/** Text left in a value copied from `examples/worker.config.json` that still has to be replaced. */
+const PLACEHOLDER = /REPLACE_(?:ME|WITH)|yourstorageaccount\./;
+
 /** What `worker check` reports: the key, the queue, every script with its SHA-256 and pin, the interpreters. */
 export async function checkWorker(input: {
   config: WorkerConfig;
-  privateKeyText: string;
+  /** The private key file's text, or why it could not be read. */
+  privateKey: { readonly text: string } | { readonly readError: string };
   queues: WorkerQueues;
   env: Readonly<Record<string, string | undefined>>;
   platform: NodeJS.Platform;
@@ -29,23 +33,31 @@ export async function checkWorker(input: {
   const lines: CheckLine[] = [
     { ok: true, text: `config valid: worker ${config.workerId}, group ${config.workerGroup}` },
   ];
-  try {
-    lines.push({ ok: true, text: `worker key ok, keyId ${keyIdOf(input.privateKeyText)} (register its public key)` });
-  } catch (error) {
-    lines.push({ ok: false, text: `worker private key unusable: ${(error as Error).message}` });
-  }
+  lines.push(checkPrivateKey(config.privateKeyFile, input.privateKey));
   for (const [index, key] of config.cloudPublicKeys.entries()) {
+    if (PLACEHOLDER.test(key)) {
+      lines.push({
+        ok: false,
+        text: `cloudPublicKeys[${index}]: still the example placeholder; paste the job-signing public key that the cloud's post-provision hook printed`,
+      });
+      continue;
+    }
     try {
       lines.push({ ok: true, text: `cloud public key ${index}: keyId ${keyIdOf(key)}` });
     } catch (error) {
       lines.push({ ok: false, text: `cloudPublicKeys[${index}]: ${(error as Error).message}` });
     }
   }
-  try {
-    const waiting = await input.queues.peekJobs();
-    lines.push({ ok: true, text: `jobs queue reachable (${waiting > 0 ? 'jobs waiting' : 'empty'})` });
-  } catch (error) {
-    lines.push({ ok: false, text: `jobs queue not reachable: ${(error as Error).message.split('\n')[0]}` });
+  const queuePlaceholders = Object.entries(config.queue)
+    .filter(([, value]) => typeof value === 'string' && PLACEHOLDER.test(value))
+    .map(([field]) => `queue.${field}`);
+  if (queuePlaceholders.length > 0) {
+    lines.push({
+      ok: false,
+      text: `${queuePlaceholders.join(', ')}: still the example placeholder; the jobs queue was not tried`,
+    });
+  } else {
+    lines.push(await checkQueue(input.queues));
   }
 
   const needed = new Set<keyof WorkerConfig['interpreters']>();
@@ -89,6 +101,36 @@ export async function checkWorker(input: {
     });
   }
   return lines;
+}
+
+/** The worker's own key: readable, and a private key (the keyId is that of its public half, as `keygen` printed). */
+function checkPrivateKey(path: string, key: { readonly text: string } | { readonly readError: string }): CheckLine {
+  if ('readError' in key) {
+    return {
+      ok: false,
+      text: `privateKeyFile ${path} cannot be read (${key.readError}); create it with: npm run worker -- keygen --out ${path}`,
+    };
+  }
+  if (/-----BEGIN PUBLIC KEY-----/.test(key.text)) {
+    return {
+      ok: false,
+      text: `privateKeyFile ${path} holds a public key; it must be the private key that keygen wrote (not the .pub file)`,
+    };
+  }
+  try {
+    return { ok: true, text: `worker key ok, keyId ${keyIdOf(importPrivateKey(key.text))} (register its public key)` };
+  } catch (error) {
+    return { ok: false, text: `privateKeyFile ${path} is not an Ed25519 private key: ${(error as Error).message}` };
+  }
+}
+
+async function checkQueue(queues: WorkerQueues): Promise<CheckLine> {
+  try {
+    const waiting = await queues.peekJobs();
+    return { ok: true, text: `jobs queue reachable (${waiting > 0 ? 'jobs waiting' : 'empty'})` };
+  } catch (error) {
+    return { ok: false, text: `jobs queue not reachable: ${(error as Error).message.split('\n')[0]}` };
+  }
 }
 
 async function listFiles(dir: string): Promise<string[]> {

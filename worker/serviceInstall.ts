@@ -28,6 +28,15 @@ function systemdQuote(value: string): string {
 }
 
 /**
+ * A single-path setting (WorkingDirectory=): systemd takes the value literally, so quotes would become part of the
+ * path ("path is not absolute", and the unit does not load). Only `%` specifiers are escaped; spaces are fine.
+ */
+function systemdPath(value: string): string {
+  if (/[\n\r]/.test(value)) throw new Error(`a path with a line break cannot be written into a systemd unit: ${value}`);
+  return value.replace(/%/g, '%%');
+}
+
+/**
  * A systemd unit that runs the worker as a dedicated system user with no privileges: read-only file system except
  * the state directory, no home, private /tmp and devices, no capabilities, no new privileges. KillMode=control-group
  * makes a stop take down running scripts too (they are reported `interrupted` on the next start).
@@ -52,7 +61,7 @@ Wants=network-online.target
 Type=simple
 User=${user}
 Group=${user}
-WorkingDirectory=${systemdQuote(options.appRoot)}
+WorkingDirectory=${systemdPath(options.appRoot)}
 ExecStart=${exec.map(systemdQuote).join(' ')}
 Restart=on-failure
 RestartSec=5

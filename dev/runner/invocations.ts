@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { format } from 'node:util';
 import { type LogLevel as HostLogLevel, InvocationContext } from '@azure/functions';
+import { ConfigError } from '../../shared/config/zodIssues';
 import type { Logger } from '../../shared/runtime/logger';
 import { redact } from '../../shared/runtime/redact';
+import { SecretAccessError, SecretNotFoundError } from '../../shared/secrets/secretProvider';
 
 export type TriggerKind = 'http' | 'timer' | 'queue';
 
@@ -147,4 +149,9 @@ function triggerParameterName(trigger: TriggerKind): string {
 export function describeError(error: unknown, secrets: readonly string[]): string {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return redact(message, secrets);
+}
+
+/** Errors that mean "the settings or secrets are wrong", not "the code is": their message is the whole story. */
+export function isConfigurationError(error: unknown): boolean {
+  return error instanceof ConfigError || error instanceof SecretNotFoundError || error instanceof SecretAccessError;
 }

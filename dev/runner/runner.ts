@@ -17,6 +17,7 @@ import {
   type InvocationListener,
   type InvocationRecord,
   InvocationTracker,
+  isConfigurationError,
   type TriggerKind,
 } from './invocations';
 import { QueueListener } from './queueListener';
@@ -109,8 +110,17 @@ export async function startLocalRunner(options: LocalRunnerOptions): Promise<Loc
       };
     } catch (error) {
       const message = describeError(error, secrets);
-      const stack = error instanceof Error && error.stack ? redact(error.stack, secrets) : undefined;
-      log.error('function failed', { function: name, invocationId: context.invocationId, error: message, stack });
+      // A missing secret or a bad setting is said completely by its message; a stack would only bury it.
+      const stack =
+        error instanceof Error && error.stack && !isConfigurationError(error)
+          ? redact(error.stack, secrets)
+          : undefined;
+      log.error('function failed', {
+        function: name,
+        invocationId: context.invocationId,
+        error: message,
+        ...(stack ? { stack } : {}),
+      });
       return {
         error,
         record: {

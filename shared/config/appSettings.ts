@@ -70,9 +70,16 @@ export const appSettingsSchema = z.object({
   /** The public https base of the Function App, used for Graph notification URLs; defaults from WEBSITE_HOSTNAME. */
   PUBLIC_BASE_URL: url.optional(),
   WEBSITE_HOSTNAME: text.optional(),
-  /** The function key Graph appends to the notification URLs (`?code=`); a secret, resolved from Key Vault. */
-  NOTIFICATION_FUNCTION_KEY: text.optional(),
 });
+/**
+ * A value still holding local.settings.sample.json's `<...>` text. A secret only when the whole value is one (a
+ * generated secret may contain `<` and `>`); any other setting when it contains one (`https://<your-vault>...`).
+ */
+function isPlaceholder(name: string, raw: string): boolean {
+  const secret = (SECRET_SETTINGS as readonly string[]).includes(name);
+  return secret ? /^<[^<>]+>$/.test(raw.trim()) : /<[^<>\s][^<>]*>/.test(raw);
+}
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Rules across settings, run on the raw values so that they are reported together with the per-setting ones. */
@@ -127,6 +134,11 @@ export function loadAppSettings(env: Readonly<Record<string, string | undefined>
       problems.push(
         `${name}: is an unresolved Key Vault reference; check that the app's identity has 'Key Vault Secrets User' on the vault and that the secret exists`,
       );
+      unresolved.add(name);
+      continue;
+    }
+    if (isPlaceholder(name, raw)) {
+      problems.push(`${name}: is still the <...> placeholder from local.settings.sample.json; fill in the real value`);
       unresolved.add(name);
       continue;
     }

@@ -34,4 +34,10 @@ describe('in-process Azurite', () => {
     const text = (await container.getBlockBlobClient('a.txt').downloadToBuffer()).toString();
     assert.equal(text, 'abc');
   });
+
+  it('stops once however often stop is called (Ctrl-C reaches npm start twice)', async () => {
+    const other = await startLocalStorage();
+    await Promise.all([other.stop(), other.stop()]);
+    await other.stop();
+  });
 });

@@ -10,6 +10,7 @@ import { type LocalRunner, loadFunctionFiles, readHostJson, startLocalRunner } f
 import type { Container } from '../../shared/app/container';
 import { createLogger, memorySink } from '../../shared/runtime/logger';
 import { type FunctionDefinition, registeredFunctions } from '../../shared/runtime/registry';
+import { SecretNotFoundError } from '../../shared/secrets';
 
 let tempDir = '';
 
@@ -80,6 +81,16 @@ describe('local runner: HTTP', () => {
         methods: ['GET'],
         authLevel: 'admin',
         handler: async () => ({ status: 204 }),
+      },
+      {
+        kind: 'http',
+        name: 'missingSecret',
+        route: 'missing-secret',
+        methods: ['GET'],
+        authLevel: 'anonymous',
+        handler: async () => {
+          throw new SecretNotFoundError('job-signing-key', 'the local secrets');
+        },
       },
       {
         kind: 'http',
@@ -194,9 +205,22 @@ describe('local runner: HTTP', () => {
     const line = JSON.stringify(logged[0]);
     assert.match(line, /boom/);
     assert.doesNotMatch(line, /hunter2/);
+    assert.match(String(logged[0]?.fields.stack), /runner-http\.test\.ts/);
     const stats = runner.stats();
     assert.equal(stats.explode?.failures, 1);
     assert.equal(stats.health?.successes, 1);
+  });
+
+  it('logs a missing secret (an expected configuration problem) by its message, without a stack trace', async () => {
+    const response = await fetch(`${runner.url}/api/missing-secret`);
+    assert.equal(response.status, 500);
+    const logged = sink.entries.filter((entry) => entry.fields.function === 'missingSecret');
+    assert.equal(logged.length, 1);
+    assert.equal(
+      logged[0]?.fields.error,
+      "SecretNotFoundError: secret 'job-signing-key' was not found in the local secrets",
+    );
+    assert.equal('stack' in (logged[0]?.fields ?? {}), false);
   });
 
   it('never logs the keys', () => {

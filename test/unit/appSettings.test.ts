@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadAppSettings } from '../../shared/config/appSettings';
 import { ConfigError } from '../../shared/config/zodIssues';
@@ -64,5 +66,24 @@ describe('app settings', () => {
     });
     assert.equal(problems.length, 1);
     assert.match(problems[0]!, /^GRAPH_CLIENT_SECRET: looks like a GUID/);
+  });
+
+  it('names every setting still holding a <...> placeholder of local.settings.sample.json, never echoing it', () => {
+    const sample = JSON.parse(readFileSync(join(__dirname, '..', '..', 'local.settings.sample.json'), 'utf8'));
+    const problems = problemsOf(sample.Values);
+    const placeholders = problems.filter((p) => p.includes('placeholder')).map((p) => p.split(':')[0]);
+    assert.deepEqual(placeholders, [
+      'GRAPH_CLIENT_ID',
+      'GRAPH_CLIENT_SECRET',
+      'GRAPH_HOME_TENANT_ID',
+      'HALO_CLIENT_ID',
+      'HALO_CLIENT_SECRET',
+      'HALO_WEBHOOK_PASSWORD',
+      'KEY_VAULT_URL',
+      'PUBLIC_BASE_URL',
+    ]);
+    assert.ok(!problems.some((p) => p.includes('<Halo API application client secret>')));
+    // A real secret may contain angle brackets.
+    assert.doesNotThrow(() => loadAppSettings({ ...valid, HALO_CLIENT_SECRET: 'a<b>c-secret' }));
   });
 });

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { integrationConfigJsonSchema, parseIntegrationConfig } from '../../shared/config/integration';
+import {
+  integrationConfigJsonSchema,
+  parseIntegrationConfig,
+  readIntegrationConfig,
+} from '../../shared/config/integration';
 import { ConfigError } from '../../shared/config/zodIssues';
 
 describe('integration config', () => {
@@ -34,5 +38,15 @@ describe('integration config', () => {
   it('the committed JSON Schema matches the zod schema (run `npm run schema` after changing it)', () => {
     const committed = JSON.parse(readFileSync(join(__dirname, '../../shared/config/integration.schema.json'), 'utf8'));
     assert.deepEqual(committed, integrationConfigJsonSchema());
+  });
+
+  it('names the setting and the file when INTEGRATION_CONFIG_PATH cannot be read', () => {
+    const path = join(__dirname, 'no-such-integration.json');
+    assert.throws(
+      () => readIntegrationConfig({ path }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.message === `INTEGRATION_CONFIG_PATH ${path} is invalid:\n  - cannot be read (ENOENT)`,
+    );
   });
 });

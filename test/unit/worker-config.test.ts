@@ -121,6 +121,13 @@ describe('service install', () => {
     assert.match(systemdUnit({ ...options, configPath: '/etc/a b/100%$x.json' }), /"\/etc\/a b\/100%%\$\$x\.json"/);
   });
 
+  it('writes WorkingDirectory unquoted (systemd takes it literally: a quoted path is "not absolute")', () => {
+    const lines = systemdUnit({ ...options, appRoot: '/opt/halo bridge/100%' }).split('\n');
+    assert.ok(lines.includes('WorkingDirectory=/opt/halo bridge/100%%'), lines.join('\n'));
+    assert.ok(!lines.some((line) => line.startsWith('WorkingDirectory="')));
+    assert.throws(() => systemdUnit({ ...options, appRoot: '/opt/a\nExecStartPre=/bin/sh' }), /line break/);
+  });
+
   it('plans user creation, key permissions and enabling the unit, in order', () => {
     const steps = linuxInstallPlan(options);
     const commands = steps.map((s) => (s.kind === 'command' ? s.command : `file:${s.path}`));

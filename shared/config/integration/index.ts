@@ -67,7 +67,14 @@ export function parseIntegrationConfig(document: unknown, source = 'Integration 
 export function readIntegrationConfig(options: { inline?: string; path?: string }): IntegrationConfig {
   if (options.inline !== undefined) return parseIntegrationConfig(parseJson(options.inline, 'INTEGRATION_CONFIG'));
   if (options.path !== undefined) {
-    return parseIntegrationConfig(parseJson(readFileSync(options.path, 'utf8'), options.path), options.path);
+    let text: string;
+    try {
+      text = readFileSync(options.path, 'utf8');
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new ConfigError(`INTEGRATION_CONFIG_PATH ${options.path}`, [`cannot be read (${reason})`]);
+    }
+    return parseIntegrationConfig(parseJson(text, options.path), options.path);
   }
   return parseIntegrationConfig({});
 }

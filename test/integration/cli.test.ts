@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+const root = join(__dirname, '..', '..');
+
+function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(root, 'scripts', 'launch.mjs'), 'dev/cli.ts', ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run cli', () => {
+  it('says why `runs` is empty on the demo stack instead of printing nothing', async () => {
+    const { code, stdout, stderr } = await cli('runs');
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /not the one `npm start` runs/);
+    assert.match(stdout, /no tenant sync runs: the demo stack's storage is in memory and new for each command/);
+  });
+
+  it('answers --help, and an unknown option or a bare `status` with the usage and exit code 2', async () => {
+    const help = await cli('--help');
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^usage: npm run cli -- sync/);
+    const unknown = await cli('sync', '--frobnicate');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /Unknown option '--frobnicate'\nusage: /);
+    const bare = await cli('status');
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /^usage: /);
+    assert.equal(bare.stdout, '');
+  });
+});
