@@ -2,8 +2,9 @@
 // (Azurite, the Halo, Graph and Key Vault simulators, the Functions app in the local runner, a hybrid worker);
 // with HALO_BASE_URL in local.settings.json it runs the same functions against the real services.
 // `npm start -- --once`: fire every timer once, drain every queue, print a summary per flow, exit 0 only if all ok.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LogEntry, LogSink } from '../shared/runtime/logger';
 import { consoleSink } from './demo/consoleSink';
@@ -12,6 +13,7 @@ import { settle } from './demo/settle';
 import type { FlowSummary } from './demo/types';
 import { startRealServices } from './realServices';
 import { type Stack, startStack } from './stack';
+import { freePort } from './stack/freePort';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -29,7 +31,7 @@ async function main(): Promise<number> {
   const stack = await startStack({
     worker: true,
     timers: !once,
-    ports: { runner: once ? 0 : 7071 },
+    ports: { runner: once ? 0 : await portOr7071(say) },
     sink,
     onWorkerLine: (line) => workerSink(line),
   });
@@ -43,7 +45,8 @@ async function main(): Promise<number> {
 }
 
 async function runDemo(stack: Stack, once: boolean, say: (line: string) => void): Promise<number> {
-  printWhereThingsListen(stack, say);
+  const keysFile = writeDemoKeys(stack);
+  printWhereThingsListen(stack, keysFile, say);
   const flows = await discoverDemoFlows();
   let stopping = false;
   const stop = async (code: number) => {
@@ -111,9 +114,36 @@ function printSummaries(summaries: readonly FlowSummary[], say: (line: string) =
   say('');
 }
 
-function printWhereThingsListen(stack: Stack, say: (line: string) => void): void {
+/** 7071 like `func start`, unless something else has it (another `npm start`). */
+async function portOr7071(say: (line: string) => void): Promise<number> {
+  const free = await new Promise<boolean>((resolveFree) => {
+    const probe = createServer();
+    probe.once('error', () => resolveFree(false));
+    probe.listen(7071, '127.0.0.1', () => probe.close(() => resolveFree(true)));
+  });
+  if (free) return 7071;
+  const port = await freePort();
+  say(`halo-bridge: port 7071 is taken (another npm start?), using ${port}`);
+  return port;
+}
+
+/**
+ * The demo's keys and webhook password are random per run and never printed: they are written to a git-ignored
+ * file for whoever wants to call the function-level endpoints by hand.
+ */
+function writeDemoKeys(stack: Stack): string {
+  const path = join(ROOT, '.dev', 'demo-keys.json');
+  mkdirSync(dirname(path), { recursive: true });
+  const keys = { ...stack.keys, haloWebhook: { username: stack.webhook.username, password: stack.webhook.password } };
+  writeFileSync(path, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+  return path;
+}
+
+function printWhereThingsListen(stack: Stack, keysFile: string, say: (line: string) => void): void {
   say('');
-  say(`  Functions app   ${stack.settings.PUBLIC_BASE_URL}/api   (function key: ${stack.keys.functionKey})`);
+  say(
+    `  Functions app   ${stack.settings.PUBLIC_BASE_URL}/api   (function and master keys: ${relative(ROOT, keysFile)})`,
+  );
   say(`  Halo simulator  ${stack.halo.url}   (counters: ${stack.halo.url}/_sim/counters)`);
   say(`  Graph simulator ${stack.graph.url}   (counters: ${stack.graph.url}/_sim/counters)`);
   say(`  Key Vault fake  ${stack.keyVault.url}`);

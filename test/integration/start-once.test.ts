@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { DEMO_GRAPH_APP } from '../../dev/stack';
 
 const root = join(__dirname, '..', '..');
 
@@ -33,5 +34,20 @@ describe('npm start -- --once', () => {
     assert.equal(ticks.length, flows.length, output);
     assert.doesNotMatch(output, /✘|FAILED/);
     assert.match(output, /every flow ok/);
+
+    // Nothing secret reaches the log: this run's random keys and webhook password, and the simulators' credentials.
+    const keys = JSON.parse(readFileSync(join(root, '.dev', 'demo-keys.json'), 'utf8'));
+    const secrets = [
+      keys.functionKey,
+      keys.masterKey,
+      keys.haloWebhook.password,
+      DEMO_GRAPH_APP.secret,
+      'halo-sim-secret-not-real',
+    ];
+    for (const secret of secrets) {
+      assert.ok(typeof secret === 'string' && secret.length >= 12);
+      assert.ok(!output.includes(secret), `a secret (${secret.slice(0, 3)}…) appears in the output`);
+    }
+    assert.doesNotMatch(output, /BEGIN [A-Z ]*PRIVATE KEY/);
   });
 });
