@@ -13,7 +13,7 @@ export const graphLifecycle = defineHttp({
     const handshake = validationResponse(request.query);
     if (handshake) return handshake;
     const body = await readJsonBody(request);
-    if (!body.ok) return { status: 400, jsonBody: { error: body.error } };
+    if (!body.ok) return { status: body.status, jsonBody: { error: body.error } };
     const outcome = await handleLifecycleEvents(deps, body.value);
     if (!outcome.ok) return { status: 400, jsonBody: { error: 'invalid lifecycle body', problems: outcome.problems } };
     return { status: 202 };

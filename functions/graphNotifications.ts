@@ -18,7 +18,7 @@ export const graphNotifications = defineHttp({
     const handshake = validationResponse(request.query);
     if (handshake) return handshake;
     const body = await readJsonBody(request);
-    if (!body.ok) return { status: 400, jsonBody: { error: body.error } };
+    if (!body.ok) return { status: body.status, jsonBody: { error: body.error } };
     const outcome = await handleChangeNotifications(deps, body.value);
     if (!outcome.ok)
       return { status: 400, jsonBody: { error: 'invalid notification body', problems: outcome.problems } };

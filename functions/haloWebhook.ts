@@ -1,6 +1,7 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { checkBasicAuth, parseHaloWebhook } from '../shared/automation';
 import { acceptWebhook } from '../shared/automation/useCases';
+import { readBodyText } from '../shared/runtime/httpBody';
 import { defineHttp } from '../shared/runtime/registry';
 
 /**
@@ -25,7 +26,9 @@ export const haloWebhook = defineHttp({
         jsonBody: { error: 'the Basic credentials are missing or wrong' },
       };
     }
-    const parsed = parseHaloWebhook(await request.text());
+    const body = await readBodyText(request);
+    if (!body.ok) return { status: body.status, jsonBody: { error: body.error } };
+    const parsed = parseHaloWebhook(body.text);
     if (!parsed.ok) return { status: 400, jsonBody: { error: parsed.error } };
     const intake = await acceptWebhook(deps, parsed.events);
     if (intake.inProgress > 0) {

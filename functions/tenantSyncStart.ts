@@ -1,3 +1,4 @@
+import { readBodyText } from '../shared/runtime/httpBody';
 import { defineHttp } from '../shared/runtime/registry';
 import { parseJsonBody, startRequestSchema, startTenantSync } from '../shared/sync/useCases';
 
@@ -8,7 +9,9 @@ export const tenantSyncStart = defineHttp({
   methods: ['POST'],
   authLevel: 'function',
   handler: async (request, _context, deps) => {
-    const body = parseJsonBody(await request.text(), startRequestSchema);
+    const text = await readBodyText(request);
+    if (!text.ok) return { status: text.status, jsonBody: { error: text.error } };
+    const body = parseJsonBody(text.text, startRequestSchema);
     if (!body.ok) return { status: 400, jsonBody: { error: 'invalid request body', problems: body.problems } };
     const result = await startTenantSync(deps, { ...body.value, trigger: 'http' });
     if (result.ok) {

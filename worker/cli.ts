@@ -16,7 +16,8 @@ import { type InstallStep, linuxInstallPlan, type ServiceInstallOptions, windows
 import { createWorkerQueues } from './workerQueues';
 
 const USAGE = `usage: worker <command>
-  run --config <file>                 poll for jobs and run them until stopped (SIGINT/SIGTERM)
+  run --config <file>                 poll for jobs and run them until stopped (SIGINT/SIGTERM, or the
+                                      parent's exit when started with an IPC channel)
   check --config <file>               validate config, queue access, scripts (SHA-256) and interpreters
   install-service --config <file> [--platform linux|windows] [--dry-run] [--service-host-dir <dir>]
   keygen --out <private-key-file> [--force]   make this worker's Ed25519 key pair`;
@@ -104,10 +105,25 @@ async function run(config: WorkerConfig): Promise<number> {
     },
   });
   logger.info('worker started', { group: config.workerGroup, keyId: keyIdOf(privateKey) });
-  await new Promise<void>((resolveStop) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolveStop());
+  if (process.send) {
+    // The parent reads our output: once it is gone, writes fail with EPIPE. Not a reason to crash mid-stop; the
+    // 'disconnect' below stops the worker.
+    for (const stream of [process.stdout, process.stderr]) {
+      stream.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') throw error;
+      });
+    }
+  }
+  const reason = await new Promise<string>((resolveStop) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolveStop(signal));
+    // Started with an IPC channel (the dev stack does this): the channel closes when the parent process dies, however
+    // it dies, and the worker must not outlive it. A service (systemd, WinSW) starts it without one: never fires.
+    if (process.send) {
+      if (!process.connected) resolveStop('the parent process is gone');
+      else process.once('disconnect', () => resolveStop('the parent process is gone'));
+    }
   });
-  logger.info('stopping: waiting for running jobs');
+  logger.info('stopping: waiting for running jobs', { reason });
   await poller.stop();
   return 0;
 }

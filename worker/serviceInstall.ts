@@ -113,6 +113,9 @@ export function linuxInstallPlan(options: ServiceInstallOptions): InstallStep[] 
       args: ['-d', '-m', '0700', '-o', user, '-g', user, options.stateDirectory],
       why: 'the state directory, writable only by the worker',
     },
+    // The private key stays owned by the worker account, mode 0400 (what `keygen` writes, minus write): a secret
+    // that no one else needs, so no group may read it (root:halo-worker 0640 would hand it to anyone later added to
+    // the group). Owning it gives the worker nothing more: the unit mounts the key's folder read-only.
     {
       kind: 'command',
       command: 'chown',
@@ -120,6 +123,15 @@ export function linuxInstallPlan(options: ServiceInstallOptions): InstallStep[] 
       why: 'the private key, readable only by the worker',
     },
     { kind: 'command', command: 'chmod', args: ['0400', options.privateKeyFile], why: 'the private key mode' },
+    // The config decides which scripts the worker may run (folder, pins) and may hold a queue secret: owned by
+    // root so the worker cannot change it, readable by the worker through its group, by no one else.
+    {
+      kind: 'command',
+      command: 'chown',
+      args: [`root:${user}`, options.configPath],
+      why: 'the worker config, changed only by root, readable by the worker',
+    },
+    { kind: 'command', command: 'chmod', args: ['0640', options.configPath], why: 'the worker config mode' },
     { kind: 'file', path: unitPath, content: systemdUnit(options), mode: 0o644 },
     { kind: 'command', command: 'systemctl', args: ['daemon-reload'], why: 'load the unit' },
     { kind: 'command', command: 'systemctl', args: ['enable', '--now', service], why: 'start now and at boot' },
@@ -161,7 +173,9 @@ export function winswServiceXml(options: ServiceInstallOptions): string {
 
 /**
  * A PowerShell script (run as Administrator) that installs the service under its virtual account
- * `NT SERVICE\<name>`: no password, no interactive logon, rights only where granted below.
+ * `NT SERVICE\<name>`: no password, no interactive logon, rights only where granted below. The private key and the
+ * config lose their inherited permissions (a parent such as C:\ProgramData lets every user read): the service
+ * account may read them, Administrators and SYSTEM manage them, no one else has access.
  */
 export function windowsInstallScript(options: ServiceInstallOptions, serviceHostDir: string): string {
   const name = options.serviceName ?? WINDOWS_SERVICE;
@@ -185,8 +199,10 @@ if ($LASTEXITCODE -ne 0) { throw "sc.exe config failed ($LASTEXITCODE)" }
 New-Item -ItemType Directory -Force -Path ${psQuote(options.stateDirectory)} | Out-Null
 & icacls.exe ${psQuote(options.stateDirectory)} /inheritance:r /grant:r "$($account):(OI)(CI)M" "Administrators:(OI)(CI)F" "SYSTEM:(OI)(CI)F"
 & icacls.exe ${psQuote(options.scriptFolder)} /grant "$($account):(OI)(CI)RX"
-& icacls.exe ${psQuote(options.privateKeyFile)} /inheritance:r /grant:r "$($account):R" "Administrators:F"
-& icacls.exe ${psQuote(options.configPath)} /grant "$($account):R"
+& icacls.exe ${psQuote(options.privateKeyFile)} /inheritance:r /grant:r "$($account):R" "Administrators:F" "SYSTEM:F"
+if ($LASTEXITCODE -ne 0) { throw "icacls on the private key failed ($LASTEXITCODE)" }
+& icacls.exe ${psQuote(options.configPath)} /inheritance:r /grant:r "$($account):R" "Administrators:F" "SYSTEM:F"
+if ($LASTEXITCODE -ne 0) { throw "icacls on the worker config failed ($LASTEXITCODE)" }
 & icacls.exe ${psQuote(options.appRoot)} /grant "$($account):(OI)(CI)RX"
 Start-Service -Name $name
 Write-Host "Installed and started $name as $account"

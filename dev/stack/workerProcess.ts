@@ -26,7 +26,10 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the real hybrid worker CLI (`worker/cli.ts run`) as a child process against the local storage. */
+/**
+ * Starts the real hybrid worker CLI (`worker/cli.ts run`) as a child process against the local storage. The worker
+ * exits when this process does, however it ends.
+ */
 export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess {
   mkdirSync(options.directory, { recursive: true });
   const keyFile = join(options.directory, 'worker.key');
@@ -45,15 +48,18 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
   };
   const configPath = join(options.directory, 'worker.config.json');
   writeFileSync(configPath, JSON.stringify(config, null, 2));
+  // The IPC channel is only a lifeline: when this process dies (even by SIGKILL) the channel closes, and the worker
+  // (`run` listens for 'disconnect') stops instead of polling on as an orphan. Unref'd: it keeps no one alive.
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(ROOT, 'worker', 'cli.ts'), 'run', '--config', configPath],
     {
       cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: process.env,
     },
   );
+  child.channel?.unref();
   const lines: string[] = [];
   const collect = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {

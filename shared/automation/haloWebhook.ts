@@ -51,59 +51,97 @@ export type ParseWebhookResult = { ok: true; events: HaloEvent[] } | { ok: false
 
 export const MAX_EVENTS_PER_DELIVERY = 1000;
 
-const id = z.union([
-  z.number().int().nonnegative(),
+/**
+ * Every field's messages say what was expected there (`$.object_id: must be a ticket number`), for a wrong type as
+ * well as a wrong value: zod's own "Invalid input" names neither.
+ */
+function numericId(what: string) {
+  const error = `must be ${what}`;
+  return z.union(
+    [
+      z.number({ error }).int({ error }).nonnegative({ error }),
+      z
+        .string({ error })
+        .trim()
+        .regex(/^\d+$/, { error })
+        .transform((v) => Number(v)),
+      z.literal('', { error }).transform(() => undefined),
+      z.null({ error }).transform(() => undefined),
+    ],
+    { error },
+  );
+}
+const optionalId = (what: string) => numericId(what).optional();
+const optionalText = (what: string) =>
   z
-    .string()
-    .trim()
-    .regex(/^\d+$/, { message: 'must be a numeric id' })
-    .transform((v) => Number(v)),
-  z.literal('').transform(() => undefined),
-  z.null().transform(() => undefined),
-]);
-const optionalId = id.optional();
-const optionalText = z
-  .string()
-  .nullish()
-  .transform((v) => (v == null || v.trim() === '' ? undefined : v.trim()));
-const guid = z
-  .string()
+    .string({ error: `must be ${what}` })
+    .nullish()
+    .transform((v) => (v == null || v.trim() === '' ? undefined : v.trim()));
+const looseObject = <S extends z.core.$ZodLooseShape>(shape: S, what: string) =>
+  z.looseObject(shape, { error: `must be ${what}` });
+
+const TICKET_NUMBER = 'a ticket number';
+const GUID = /^[{(]?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}[)}]?$/i;
+const deliveryId = z
+  .string({
+    error: (issue) =>
+      issue.input === undefined ? 'is required: the delivery id (a GUID)' : 'must be a GUID (the delivery id)',
+  })
   .trim()
-  .regex(/^[{(]?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}[)}]?$/i, { message: 'must be a GUID' });
+  .regex(GUID, { error: 'must be a GUID (the delivery id)' });
 
-const ticketObject = z.looseObject({
-  id: optionalId,
-  approval_process_id: optionalId,
-  approval_process_step: optionalId,
-});
-const actionObject = z.looseObject({
-  id: optionalId,
-  ticket_id: optionalId,
-  outcome_id: optionalId,
-  outcome: optionalText,
-  emailto: z.string().nullish(),
-});
-const approvalObject = z.looseObject({
-  ticket_id: optionalId,
-  approval_process_id: optionalId,
-  step_id: optionalId,
-});
+const ticketObject = looseObject(
+  {
+    id: optionalId(TICKET_NUMBER),
+    approval_process_id: optionalId('an approval process id (a number)'),
+    approval_process_step: optionalId('an approval step id (a number)'),
+  },
+  'the ticket (a JSON object)',
+);
+const actionObject = looseObject(
+  {
+    id: optionalId('an action id (a number)'),
+    ticket_id: optionalId(TICKET_NUMBER),
+    outcome_id: optionalId('an outcome id (a number)'),
+    outcome: optionalText('the outcome name (text)'),
+    emailto: z.string({ error: "must be the action's email recipients (text)" }).nullish(),
+  },
+  'the action (a JSON object)',
+);
+const approvalObject = looseObject(
+  {
+    ticket_id: optionalId(TICKET_NUMBER),
+    approval_process_id: optionalId('an approval process id (a number)'),
+    step_id: optionalId('an approval step id (a number)'),
+  },
+  'the approval (a JSON object)',
+);
 
-export const haloWebhookEventSchema = z.looseObject({
-  id: guid,
-  webhook_id: optionalText,
-  event: z.string({ message: 'is required: the event name' }).trim().min(1, { message: 'must not be empty' }),
-  object_id: optionalId,
-  timestamp: optionalText,
-  ticket: ticketObject.nullish(),
-  action: actionObject.nullish(),
-  approval: approvalObject.nullish(),
-});
+export const haloWebhookEventSchema = looseObject(
+  {
+    id: deliveryId,
+    webhook_id: optionalText('the webhook id (text)'),
+    event: z
+      .string({
+        error: (issue) => (issue.input === undefined ? 'is required: the event name' : 'must be the event name (text)'),
+      })
+      .trim()
+      .min(1, { error: 'must not be empty: the event name' }),
+    object_id: optionalId(TICKET_NUMBER),
+    timestamp: optionalText('the event time (text)'),
+    ticket: ticketObject.nullish(),
+    action: actionObject.nullish(),
+    approval: approvalObject.nullish(),
+  },
+  'a webhook event (a JSON object)',
+);
 export type HaloWebhookEvent = z.infer<typeof haloWebhookEventSchema>;
 
+const NO_EVENTS = 'the delivery holds no events: a batch must hold at least one';
 const eventList = z
-  .array(haloWebhookEventSchema)
-  .max(MAX_EVENTS_PER_DELIVERY, { message: `must hold at most ${MAX_EVENTS_PER_DELIVERY} events` });
+  .array(haloWebhookEventSchema, { error: 'must be an array of webhook events' })
+  .min(1, { error: NO_EVENTS })
+  .max(MAX_EVENTS_PER_DELIVERY, { error: `must hold at most ${MAX_EVENTS_PER_DELIVERY} events` });
 const batchObject = z.looseObject({ events: eventList });
 
 /** Parses and validates a webhook body; a rejection says what is wrong and where (JSON path or text position). */

@@ -85,6 +85,64 @@ describe('script automation: webhook intake, routing, Halo queue and schedules',
     assert.equal(eventsHandled(), before);
   });
 
+  it('refuses an empty batch with 400: the delivery holds no events', async () => {
+    const before = eventsHandled();
+    for (const [body, where] of [
+      [[], '$'],
+      [{ events: [] }, '$.events'],
+    ] as const) {
+      const response = await postWebhook(stack, body);
+      assert.equal(response.status, 400, JSON.stringify(body));
+      assert.equal(
+        (response.body as { error: string }).error,
+        `${where}: the delivery holds no events: a batch must hold at least one`,
+      );
+    }
+    await stack.runner.drain({ idleMs: 100 });
+    assert.equal(eventsHandled(), before);
+  });
+
+  it('names the wrong-typed field and what it expected, not "Invalid input"', async () => {
+    const objectId = await postWebhook(stack, { ...actionEvent(1001, 92), object_id: { x: 1 } });
+    assert.equal(objectId.status, 400);
+    assert.equal((objectId.body as { error: string }).error, '$.object_id: must be a ticket number');
+    const id = await postWebhook(stack, { ...actionEvent(1001, 93), id: 5 });
+    assert.equal(id.status, 400);
+    assert.equal((id.body as { error: string }).error, '$.id: must be a GUID (the delivery id)');
+  });
+
+  it('refuses a body over 1 MB with 413 before parsing it, by Content-Length or while streaming', async () => {
+    const before = eventsHandled();
+    // Not JSON at all: a 400 "not valid JSON" would mean it was parsed.
+    const declared = await postWebhook(stack, 'x'.repeat(1_500_000));
+    assert.equal(declared.status, 413);
+    assert.match((declared.body as { error: string }).error, /^request body too large: Content-Length 1500000 .*1 MB/);
+    const chunked = await fetch(stack.webhook.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: basicAuth(stack.webhook.username, stack.webhook.password),
+      },
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 20; i++) controller.enqueue(new TextEncoder().encode('y'.repeat(100_000)));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    assert.equal(chunked.status, 413);
+    assert.match(((await chunked.json()) as { error: string }).error, /^request body too large: the body is over/);
+    // Credentials are still checked first.
+    const anonymous = await postWebhook(stack, 'x'.repeat(1_500_000), { authorization: null });
+    assert.equal(anonymous.status, 401);
+    // A large but allowed delivery is still accepted.
+    const big = await postWebhook(stack, { ...actionEvent(1001, 94), details: 'z'.repeat(900_000) });
+    assert.equal(big.status, 202);
+    await stack.runner.drain({ idleMs: 100 });
+    assert.equal(eventsHandled(), before + 2, 'the accepted delivery and its poll request only');
+  });
+
   it('an action event becomes one signed job with parameters from the ticket, client, site and user', async () => {
     stack.halo.resetCounters();
     const { action, deliveries } = await stack.halo.agentAddsAction({ ticket_id: 1001, outcome_id: PRIVATE_NOTE });

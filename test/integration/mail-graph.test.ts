@@ -95,6 +95,19 @@ describe('mail: Graph notifications, subscriptions and agent replies', () => {
     assert.match(JSON.stringify(await response.json()), /\$\.value\[0\]\.subscriptionId/);
   });
 
+  it('refuses a body over 1 MB with 413 on both endpoints, queueing nothing', async () => {
+    for (const path of ['graph/notifications', 'graph/lifecycle']) {
+      const response = await fetch(`${url}/api/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `{"value": ["${'x'.repeat(1_000_000)}"]}`,
+      });
+      assert.equal(response.status, 413, path);
+      assert.match(((await response.json()) as { error: string }).error, /^request body too large: .*1 MB/);
+    }
+    assert.equal(await pendingScans(), 0);
+  });
+
   it('the handshake echoes hostile tokens exactly, as text/plain, on both endpoints', async () => {
     for (const token of ['<script>alert(1)</script>', 'x'.repeat(4000), 'Ünïcødé ✓ 日本語 🚀 &amp; "q"']) {
       for (const path of ['graph/notifications', 'graph/lifecycle']) {

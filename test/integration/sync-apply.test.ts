@@ -131,6 +131,18 @@ describe('tenant sync: demo tenants end to end', () => {
     assert.match(String(unknown.json.error), /not a customer tenant/);
   });
 
+  it('refuses a body over 1 MB with 413, without parsing it and without starting a run', async () => {
+    const runsBefore = (await stack.container.stores.runs.list('tenant-sync')).length;
+    const tooBig = await postSync(stack, undefined, { raw: `{"mode":"plan","pad":"${'x'.repeat(1_100_000)}` });
+    assert.equal(tooBig.status, 413);
+    assert.match(
+      String(tooBig.json.error),
+      /^request body too large: Content-Length \d+ is over the limit of 1000000 bytes \(1 MB\)/,
+    );
+    assert.equal(tooBig.json.problems, undefined, 'not parsed: no JSON problems');
+    assert.equal((await stack.container.stores.runs.list('tenant-sync')).length, runsBefore);
+  });
+
   it('the timer starts a run only when the configured schedule has come due', async () => {
     const runs = () => stack.container.stores.runs.list('tenant-sync');
     const count = (await runs()).length;

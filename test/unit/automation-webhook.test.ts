@@ -111,6 +111,73 @@ describe('parseHaloWebhook', () => {
     assert.match(!scalar.ok ? scalar.error : '', /must be a JSON object/);
   });
 
+  it('refuses an empty batch: the delivery holds no events', () => {
+    for (const [body, where] of [
+      ['[]', '$'],
+      ['{"events": []}', '$.events'],
+    ] as const) {
+      const result = parseHaloWebhook(body);
+      assert.equal(result.ok, false, body);
+      assert.equal(
+        !result.ok && result.error,
+        `${where}: the delivery holds no events: a batch must hold at least one`,
+      );
+    }
+  });
+
+  it('says for every field of a wrong type which field it is and what was expected there', () => {
+    const error = (patch: Record<string, unknown>) => {
+      const result = parseHaloWebhook(JSON.stringify({ ...exampleActionWebhook, ...patch }));
+      assert.equal(result.ok, false, JSON.stringify(patch));
+      return !result.ok ? result.error : '';
+    };
+    const object = { x: 1 };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ id: 5 }, '$.id: must be a GUID (the delivery id)'],
+      [{ id: object }, '$.id: must be a GUID (the delivery id)'],
+      [{ id: undefined }, '$.id: is required: the delivery id (a GUID)'],
+      [{ webhook_id: 7 }, '$.webhook_id: must be the webhook id (text)'],
+      [{ event: 5 }, '$.event: must be the event name (text)'],
+      [{ event: undefined }, '$.event: is required: the event name'],
+      [{ event: ' ' }, '$.event: must not be empty: the event name'],
+      [{ object_id: object }, '$.object_id: must be a ticket number'],
+      [{ object_id: -1 }, '$.object_id: must be a ticket number'],
+      [{ object_id: 1.5 }, '$.object_id: must be a ticket number'],
+      [{ object_id: 'ten' }, '$.object_id: must be a ticket number'],
+      [{ timestamp: 3 }, '$.timestamp: must be the event time (text)'],
+      [{ ticket: 5 }, '$.ticket: must be the ticket (a JSON object)'],
+      [{ ticket: { id: object } }, '$.ticket.id: must be a ticket number'],
+      [
+        { ticket: { approval_process_id: 'a' } },
+        '$.ticket.approval_process_id: must be an approval process id (a number)',
+      ],
+      [
+        { ticket: { approval_process_step: [] } },
+        '$.ticket.approval_process_step: must be an approval step id (a number)',
+      ],
+      [{ action: [] }, '$.action: must be the action (a JSON object)'],
+      [{ action: { id: true } }, '$.action.id: must be an action id (a number)'],
+      [{ action: { ticket_id: object } }, '$.action.ticket_id: must be a ticket number'],
+      [{ action: { outcome_id: 'x' } }, '$.action.outcome_id: must be an outcome id (a number)'],
+      [{ action: { outcome: 5 } }, '$.action.outcome: must be the outcome name (text)'],
+      [{ action: { emailto: 6 } }, "$.action.emailto: must be the action's email recipients (text)"],
+      [{ approval: 'yes' }, '$.approval: must be the approval (a JSON object)'],
+      [{ approval: { ticket_id: object } }, '$.approval.ticket_id: must be a ticket number'],
+      [
+        { approval: { approval_process_id: 'y' } },
+        '$.approval.approval_process_id: must be an approval process id (a number)',
+      ],
+      [{ approval: { step_id: {} } }, '$.approval.step_id: must be an approval step id (a number)'],
+    ];
+    for (const [patch, expected] of cases) assert.equal(error(patch), expected, JSON.stringify(patch));
+    assert.doesNotMatch(cases.map(([patch]) => error(patch)).join('\n'), /Invalid input|expected \w+, received/);
+    // Batch containers name what they expected too.
+    const notList = parseHaloWebhook('{"events": 5}');
+    assert.equal(!notList.ok && notList.error, '$.events: must be an array of webhook events');
+    const notEvent = parseHaloWebhook('[5]');
+    assert.equal(!notEvent.ok && notEvent.error, '$[0]: must be a webhook event (a JSON object)');
+  });
+
   it('reports malformed JSON with line and column', () => {
     const result = parseHaloWebhook('{\n  "id": "x",\n  "event": }');
     assert.equal(result.ok, false);

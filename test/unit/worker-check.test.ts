@@ -91,7 +91,7 @@ describe('worker check', () => {
       lines.join('\n'),
     );
     assert.ok(
-      lines.some((line) => /^FAIL queue\.\w+.*: still the example placeholder/.test(line)),
+      lines.some((line) => /^FAIL queue\.serviceUrl: still the example placeholder/.test(line)),
       lines.join('\n'),
     );
     assert.equal(fake.peeks, 0);

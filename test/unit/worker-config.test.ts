@@ -31,6 +31,12 @@ describe('worker config', () => {
   it('accepts the shipped example config', () => {
     const example = JSON.parse(readFileSync(join(__dirname, '../../worker/examples/worker.config.json'), 'utf8'));
     const config = parseWorkerConfig(example, '/srv/halo-worker');
+    // Production storage refuses shared keys and SAS: the example signs in with the server's managed identity.
+    assert.deepEqual(config.queue, {
+      serviceUrl: 'https://yourstorageaccount.queue.core.windows.net',
+      identity: { kind: 'managedIdentity' },
+    });
+    assert.ok(!JSON.stringify(example).match(/sasToken|connectionString|AccountKey/));
     assert.equal(config.scripts['new-starter.ps1']?.powershell, 'windowsPowerShell');
     assert.equal(config.scriptFolder, '/srv/halo-worker/scripts');
   });
@@ -128,7 +134,7 @@ describe('service install', () => {
     assert.throws(() => systemdUnit({ ...options, appRoot: '/opt/a\nExecStartPre=/bin/sh' }), /line break/);
   });
 
-  it('plans user creation, key permissions and enabling the unit, in order', () => {
+  it('plans user creation, key and config permissions and enabling the unit, in order', () => {
     const steps = linuxInstallPlan(options);
     const commands = steps.map((s) => (s.kind === 'command' ? s.command : `file:${s.path}`));
     assert.deepEqual(commands, [
@@ -136,10 +142,48 @@ describe('service install', () => {
       'install',
       'chown',
       'chmod',
+      'chown',
+      'chmod',
       'file:/etc/systemd/system/halo-bridge-worker.service',
       'systemctl',
       'systemctl',
     ]);
+  });
+
+  it('restricts the key to the worker (0400) and the config to root:halo-worker 0640, before the unit starts', () => {
+    const steps = linuxInstallPlan(options);
+    const commandsOn = (path: string) =>
+      steps.flatMap((s, index) =>
+        s.kind === 'command' && s.args.at(-1) === path ? [{ index, line: [s.command, ...s.args].join(' ') }] : [],
+      );
+    const enableAt = steps.findIndex((s) => s.kind === 'command' && s.args.includes('--now'));
+    assert.deepEqual(
+      commandsOn(options.privateKeyFile).map((c) => c.line),
+      ['chown halo-worker:halo-worker /etc/halo-worker/worker.key', 'chmod 0400 /etc/halo-worker/worker.key'],
+    );
+    assert.deepEqual(
+      commandsOn(options.configPath).map((c) => c.line),
+      ['chown root:halo-worker /etc/halo-worker/worker.config.json', 'chmod 0640 /etc/halo-worker/worker.config.json'],
+    );
+    for (const { index } of [...commandsOn(options.privateKeyFile), ...commandsOn(options.configPath)]) {
+      assert.ok(index < enableAt, 'permissions are set before the service starts');
+    }
+    const custom = linuxInstallPlan({ ...options, serviceUser: 'svc-halo' });
+    assert.ok(
+      custom.some((s) => s.kind === 'command' && s.command === 'chown' && s.args[0] === 'root:svc-halo'),
+      'the group is the service account',
+    );
+  });
+
+  it('on Windows, strips inherited access from the key and the config and grants the service account read only', () => {
+    const script = windowsInstallScript(options, 'C:\\svc');
+    const icaclsOf = (path: string) => script.split('\n').filter((line) => line.startsWith(`& icacls.exe '${path}'`));
+    for (const path of [options.privateKeyFile, options.configPath]) {
+      const lines = icaclsOf(path);
+      assert.equal(lines.length, 1, `one icacls line for ${path}`);
+      assert.match(lines[0]!, / \/inheritance:r \/grant:r "\$\(\$account\):R" "Administrators:F" "SYSTEM:F"$/);
+    }
+    assert.match(script, /icacls on the worker config failed/);
   });
 
   it('installs on Windows under the virtual account NT SERVICE\\HaloBridgeWorker', () => {
