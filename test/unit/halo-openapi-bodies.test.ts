@@ -2,13 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { type HaloSimulator, startHaloSimulator } from '../../dev/halo-sim';
-import {
-  extractHaloOpenApiSubset,
-  FULL_SPEC_PATH,
-  HALO_REQUEST_BODIES,
-  type HaloOpenApiSubset,
-  SUBSET_PATH,
-} from '../../scripts/extract-halo-openapi';
+import { extractHaloOpenApiSubset, FULL_SPEC_PATH, HALO_REQUEST_BODIES } from '../../scripts/extract-halo-openapi';
 import { createHaloClient, type HaloClient } from '../../shared/halo';
 import { silentLogger } from '../../shared/runtime/logger';
 import { haloOpenApiSubset, haloRequestValidator } from '../support/haloOpenApi';
