@@ -1,6 +1,5 @@
-import { validationResponse } from '../shared/mail';
 import { handleLifecycleEvents, LIFECYCLE_ROUTE } from '../shared/mail/useCases';
-import { readJsonBody } from '../shared/mail/useCases/httpBody';
+import { answerGraphPost } from '../shared/mail/useCases/graphPost';
 import { defineHttp } from '../shared/runtime/registry';
 
 /** Graph lifecycle notifications (reauthorizationRequired, subscriptionRemoved, missed); anonymous like graphNotifications. */
@@ -9,13 +8,6 @@ export const graphLifecycle = defineHttp({
   route: LIFECYCLE_ROUTE,
   methods: ['POST'],
   authLevel: 'anonymous',
-  handler: async (request, _context, deps) => {
-    const handshake = validationResponse(request.query);
-    if (handshake) return handshake;
-    const body = await readJsonBody(request);
-    if (!body.ok) return { status: body.status, jsonBody: { error: body.error } };
-    const outcome = await handleLifecycleEvents(deps, body.value);
-    if (!outcome.ok) return { status: 400, jsonBody: { error: 'invalid lifecycle body', problems: outcome.problems } };
-    return { status: 202 };
-  },
+  handler: (request, _context, deps) =>
+    answerGraphPost(request, 'lifecycle', (body) => handleLifecycleEvents(deps, body)),
 });
