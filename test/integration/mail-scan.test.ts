@@ -32,6 +32,13 @@ describe('mail scan: mailbox to tickets', () => {
     const delta = Object.entries(after).reduce((n, [k, v]) => n + v - (before[k] ?? 0), 0);
     assert.equal(delta, 1, JSON.stringify({ before, after }));
     assert.equal((after['messages.delta'] ?? 0) - (before['messages.delta'] ?? 0), 1);
+    const runsBefore = await stack.container.stores.runs.list(scanRunKind('support'));
+    await scanNow(stack);
+    const runsAfter = await stack.container.stores.runs.list(scanRunKind('support'));
+    assert.equal(runsAfter.length, runsBefore.length, 'consecutive idle scans share one run row');
+    const idleScans = (runs: typeof runsAfter) => (runs[0]?.summary as { idleScans?: number }).idleScans ?? 0;
+    assert.ok(idleScans(runsBefore) >= 1);
+    assert.equal(idleScans(runsAfter), idleScans(runsBefore) + 1);
   });
 
   it('a new mail from a Halo user becomes exactly one ticket for that user, and the mail moves to processed', async () => {

@@ -162,14 +162,20 @@ async function record(
 ): Promise<ScanReport> {
   const { mailboxId, status, mode, counts, fates, error } = report;
   if (status === 'skipped') return report;
+  // Consecutive scans that found nothing share one run row (the newest), so a quiet mailbox does not add 1,440
+  // rows a day; the row says how many idle scans it stands for and when the last one ran.
+  const idle = status === 'succeeded' && mode === 'delta' && Object.values(counts).every((n) => n === 0);
+  const kind = scanRunKind(mailboxId);
+  const [latest] = idle ? await deps.stores.runs.list(kind, { top: 1 }) : [];
+  const previousIdle = latest && (latest.summary as { idleScans?: number } | undefined)?.idleScans;
   await deps.stores.runs.upsert({
-    kind: scanRunKind(mailboxId),
-    runId: newestFirstKey(startedAt, randomUUID().slice(0, 8)),
+    kind,
+    runId: previousIdle ? latest.runId : newestFirstKey(startedAt, randomUUID().slice(0, 8)),
     status,
     startedAt: startedAt.toISOString(),
     finishedAt: deps.now().toISOString(),
     counts,
-    summary: { mode, fates: fates.slice(0, 200) },
+    summary: idle ? { mode, fates: [], idleScans: (previousIdle ?? 0) + 1 } : { mode, fates: fates.slice(0, 200) },
     ...(error ? { error } : {}),
   });
   return report;
