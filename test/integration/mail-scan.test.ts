@@ -36,7 +36,8 @@ describe('mail scan: mailbox to tickets', () => {
     await scanNow(stack);
     const runsAfter = await stack.container.stores.runs.list(scanRunKind('support'));
     assert.equal(runsAfter.length, runsBefore.length, 'consecutive idle scans share one run row');
-    const idleScans = (runs: typeof runsAfter) => (runs[0]?.summary as { idleScans?: number }).idleScans ?? 0;
+    const idleScans = (runs: typeof runsAfter) =>
+      (runs[0]?.summary as { idleScans?: number } | undefined)?.idleScans ?? 0;
     assert.ok(idleScans(runsBefore) >= 1);
     assert.equal(idleScans(runsAfter), idleScans(runsBefore) + 1);
   });
