@@ -78,7 +78,7 @@ describe('tenant sync: demo tenants end to end', () => {
     assert.equal(user(501).inactive, false);
 
     const requests = haloApiRequests(stack);
-    assert.equal(requests['GET /api/client'], 1);
+    assert.equal(requests['GET /api/client'], 3, 'the bulk list, then a live read of each company being linked');
     assert.equal(requests['GET /api/site'], 1);
     assert.equal(requests['POST /api/report'], 1);
     assert.equal(requests['POST /api/client'], 2, 'one link batch each for Fabrikam and Northwind');

@@ -2,7 +2,7 @@ import type { Container } from '../../app/container';
 import type { TenantPlan } from '../changes';
 import { usersFromList } from '../haloLists';
 import { isMatched } from '../matchCompany';
-import type { HaloUserWrite } from '../types';
+import type { HaloAzureTenantLink, HaloClientWrite, HaloUserWrite } from '../types';
 import { toHaloWrites } from '../writes';
 import { DEDUPE, tenantKey } from './keys';
 
@@ -61,12 +61,45 @@ export async function applyPlan(
       result.recoveredCreates += bodies.length - kept.length;
       bodies = kept;
     }
+    if (batch.resource === '/Client') bodies = await withLiveTenantLinks(deps, bodies as HaloClientWrite[]);
     if (bodies.length > 0) await deps.halo.post(batch.resource, bodies);
     await dedupe.complete(DEDUPE.batch, key, { records: bodies.length });
     result.sent++;
     result.appliedChanges += batch.changeCount;
   }
   return result;
+}
+
+/**
+ * Posting azure_tenants replaces a company's list, and the plan's list comes from the run's snapshot: another
+ * tenant of this run (or a person in Halo) may have linked the same company since. So each link is merged with the
+ * company's live links first — one read per linked company, and links are only written on a company's first match.
+ */
+async function withLiveTenantLinks(
+  deps: Pick<Container, 'halo'>,
+  bodies: readonly HaloClientWrite[],
+): Promise<HaloClientWrite[]> {
+  return Promise.all(
+    bodies.map(async (body) => {
+      const live = (await deps.halo.get(`/Client/${body.id}`, { includeazuretenants: true })) as {
+        azure_tenants?: HaloAzureTenantLink[] | null;
+      };
+      const links = new Map<string, HaloAzureTenantLink>();
+      for (const link of [...(live.azure_tenants ?? []).map(linkFields), ...body.azure_tenants]) {
+        const id = link.azure_tenant_id.toLowerCase();
+        links.set(id, { ...links.get(id), ...link });
+      }
+      return { ...body, azure_tenants: [...links.values()] };
+    }),
+  );
+}
+
+/** Only the link's own fields go back to Halo (the read adds others that its write schema does not allow). */
+function linkFields(link: HaloAzureTenantLink): HaloAzureTenantLink {
+  const { id, azure_tenant_id, azure_tenant_name, details_id, details_name } = link;
+  return Object.fromEntries(
+    Object.entries({ id, azure_tenant_id, azure_tenant_name, details_id, details_name }).filter(([, v]) => v != null),
+  ) as unknown as HaloAzureTenantLink;
 }
 
 function claimedBy(data: unknown): number {
