@@ -34,6 +34,9 @@ foreach ($__hbName in @('HALO_BRIDGE_SCRIPT', 'HALO_BRIDGE_PASSING', 'HALO_BRIDG
   Remove-Item -Path "Env:$__hbName" -ErrorAction SilentlyContinue
 }
 
+# 'Stop' guards the decoding above; the script itself runs with PowerShell's default, as it would by hand or under
+# Halo's Integrator (a non-terminating error must not abort it half-way).
+$ErrorActionPreference = 'Continue'
 $global:LASTEXITCODE = 0
 switch ($__hbPassing) {
   'namedParameters' {
