@@ -4,7 +4,8 @@ import type { TicketData } from './parameters';
 /*
  * The three demo workflows, on the demo universe's ids (dev/demo-data/README.md): statuses 18 Script Succeeded and
  * 19 Script Failed, outcome 7 Private Note, outcome 30 "Run Mailbox Quota Script", client 10 Contoso Ltd.
- * The lead assembles the demo integration config from these; tests use them as realistic input.
+ * Realistic input for the rules' tests (they exercise every mapping kind); the config that matches the example
+ * scripts in worker/examples/scripts, parameter for parameter, is dev/demo-data/integration.json.
  */
 
 /** The config document (input form) for: new starter after approval, mailbox quota increase, leaver. */

@@ -149,7 +149,8 @@ describe('Halo simulator', () => {
       TicketId: 1002,
       FirstName: 'Jane',
       LastName: 'Doe',
-      Company: 'Fabrikam, Inc.',
+      UserPrincipalName: 'jane.doe@fabrikam.com',
+      OrganizationalUnit: 'OU=Staff,DC=fabrikam,DC=com',
     });
     assert.deepEqual(
       result.deliveries.map((d) => [d.status, d.responsestatus]),
@@ -201,7 +202,7 @@ describe('Halo simulator', () => {
     assert.equal(result.scriptRun?.pssid, 3);
     assert.deepEqual(result.scriptRun?.execution_parameters, {
       TicketId: 1003,
-      UserEmail: 'olive.timer@nwtraders.net',
+      UserPrincipalName: 'olive.timer@nwtraders.net',
     });
     const approvalEvents = received
       .flatMap((r) => webhookDeliverySchema.parse(r.body))

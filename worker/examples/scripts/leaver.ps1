@@ -1,10 +1,12 @@
 <#
-  Leaver de-provisioning: disable the account, remove group memberships, hide from the address list, convert the
-  mailbox to shared and forward it to the manager if given. Passing: namedParameters. Success text: "Leaver processed".
-  Not idempotent in spirit (group removals are recorded in the output once), so the job is sent with idempotent=false.
+  Leaver de-provisioning: disable the account, remove group memberships, move it to the disabled OU, hide the
+  mailbox from the address list, convert it to shared and forward it to the manager if given.
+  Halo: the "Leaver" approval step (or the "Process Leaver" action). Passing: namedParameters.
+  Success text: "Leaver processed". Not idempotent in spirit (group removals are reported once), so the job is sent
+  with idempotent=false.
 #>
 param(
-  [Parameter(Mandatory)][string]$SamAccountName,
+  [Parameter(Mandatory)][string]$UserPrincipalName,
   [string]$ForwardTo = '',
   [string]$DisabledOU = '',
   [int]$TicketId
@@ -12,15 +14,19 @@ param(
 $ErrorActionPreference = 'Stop'
 $haveAd = [bool](Get-Command Disable-ADAccount -ErrorAction SilentlyContinue)
 $haveExchange = [bool](Get-Command Set-Mailbox -ErrorAction SilentlyContinue)
+# The UPN is a value, never code: inside the AD filter it is a quoted string with its quotes doubled.
+$filter = "UserPrincipalName -eq '$($UserPrincipalName -replace "'", "''")'"
 if (-not $haveAd) {
   Write-Output "ActiveDirectory module not available on this server (ticket $TicketId). Would run:"
-  Write-Output "  Disable-ADAccount -Identity '$SamAccountName'"
-  Write-Output "  Get-ADPrincipalGroupMembership '$SamAccountName' | Where-Object Name -ne 'Domain Users' | Remove-ADGroupMember -Members '$SamAccountName' -Confirm:`$false"
-  if ($DisabledOU) { Write-Output "  Move-ADObject (Get-ADUser '$SamAccountName').DistinguishedName -TargetPath '$DisabledOU'" }
-  if (-not $haveExchange) { Write-Output "  Set-Mailbox '$SamAccountName' -Type Shared -HiddenFromAddressListsEnabled `$true" }
+  Write-Output "  `$user = Get-ADUser -Filter `"$filter`" -Properties MemberOf"
+  Write-Output "  Disable-ADAccount -Identity `$user"
+  Write-Output "  `$user.MemberOf | ForEach-Object { Remove-ADGroupMember -Identity `$_ -Members `$user -Confirm:`$false }"
+  if ($DisabledOU) { Write-Output "  Move-ADObject -Identity `$user.DistinguishedName -TargetPath '$DisabledOU'" }
+  if (-not $haveExchange) { Write-Output "  Set-Mailbox '$UserPrincipalName' -Type Shared -HiddenFromAddressListsEnabled `$true" }
   exit 3
 }
-$user = Get-ADUser -Identity $SamAccountName -Properties MemberOf
+$user = Get-ADUser -Filter $filter -Properties MemberOf
+if (-not $user) { throw "No Active Directory user has the UPN $UserPrincipalName" }
 Disable-ADAccount -Identity $user
 foreach ($group in $user.MemberOf) {
   Remove-ADGroupMember -Identity $group -Members $user -Confirm:$false
@@ -29,9 +35,9 @@ foreach ($group in $user.MemberOf) {
 Set-ADUser -Identity $user -Description "Disabled by halo-bridge for ticket $TicketId on $(Get-Date -Format s)"
 if ($DisabledOU) { Move-ADObject -Identity $user.DistinguishedName -TargetPath $DisabledOU }
 if ($haveExchange) {
-  Set-Mailbox -Identity $SamAccountName -Type Shared -HiddenFromAddressListsEnabled $true
-  if ($ForwardTo) { Set-Mailbox -Identity $SamAccountName -ForwardingAddress $ForwardTo -DeliverToMailboxAndForward $true }
+  Set-Mailbox -Identity $UserPrincipalName -Type Shared -HiddenFromAddressListsEnabled $true
+  if ($ForwardTo) { Set-Mailbox -Identity $UserPrincipalName -ForwardingAddress $ForwardTo -DeliverToMailboxAndForward $true }
 } else {
   Write-Output "Exchange cmdlets not available: mailbox left as is (convert it to shared by hand)"
 }
-Write-Output "Leaver processed: $SamAccountName disabled for ticket $TicketId"
+Write-Output "Leaver processed: $UserPrincipalName ($($user.SamAccountName)) disabled for ticket $TicketId"
