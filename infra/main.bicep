@@ -116,7 +116,7 @@ module functionApp 'app/function.bicep' = {
     name: functionAppName
     planName: '${abbrs.appServicePlan}${resourceToken}'
     location: location
-    tags: union(tags, { 'azd-service-name': 'api' })
+    tags: tags
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
     storageAccountName: storage.outputs.name

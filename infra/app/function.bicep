@@ -67,7 +67,8 @@ var graphSettings = empty(graphClientId)
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   name: name
   location: location
-  tags: tags
+  // azd deploys the code to the one resource tagged with the service name (azure.yaml: services.api).
+  tags: union(tags, { 'azd-service-name': 'api' })
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'

@@ -96,6 +96,13 @@ describe('infra/ against the code', () => {
     assert.ok(params.environmentName && params.location && params.haloBaseUrl);
   });
 
+  it('tags exactly one resource with the azd service name (azd refuses two)', () => {
+    const files = ['main.bicep', ...readdirSync(join(infra, 'app')).map((f) => `app/${f}`)];
+    const tagged = files.flatMap((f) => read(f).match(/'azd-service-name': 'api'/g) ?? []);
+    assert.equal(tagged.length, 1);
+    assert.match(functionBicep, /resource functionApp 'Microsoft\.Web\/sites@[^']+' = \{\n\s+name: name\n\s+location: location\n\s+\/\/[^\n]*\n\s+tags: union\(tags, \{ 'azd-service-name': 'api' \}\)/);
+  });
+
   it('has only modules that main.bicep uses', () => {
     const main = read('main.bicep');
     for (const file of readdirSync(join(infra, 'app'))) assert.ok(main.includes(`'app/${file}'`), file);
