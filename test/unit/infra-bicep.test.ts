@@ -100,7 +100,10 @@ describe('infra/ against the code', () => {
     const files = ['main.bicep', ...readdirSync(join(infra, 'app')).map((f) => `app/${f}`)];
     const tagged = files.flatMap((f) => read(f).match(/'azd-service-name': 'api'/g) ?? []);
     assert.equal(tagged.length, 1);
-    assert.match(functionBicep, /resource functionApp 'Microsoft\.Web\/sites@[^']+' = \{\n\s+name: name\n\s+location: location\n\s+\/\/[^\n]*\n\s+tags: union\(tags, \{ 'azd-service-name': 'api' \}\)/);
+    assert.match(
+      functionBicep,
+      /resource functionApp 'Microsoft\.Web\/sites@[^']+' = \{\n\s+name: name\n\s+location: location\n\s+\/\/[^\n]*\n\s+tags: union\(tags, \{ 'azd-service-name': 'api' \}\)/,
+    );
   });
 
   it('has only modules that main.bicep uses', () => {
