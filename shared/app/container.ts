@@ -12,6 +12,7 @@ import type {
   MailLogStore,
   QueueFailureStore,
   ReportStore,
+  RetentionStore,
   RunStore,
   StorageConnection,
   SubscriptionStore,
@@ -27,6 +28,8 @@ export interface StateStores {
   readonly subscriptions: SubscriptionStore;
   readonly workers: WorkerStore;
   readonly queueFailures: QueueFailureStore;
+  /** Deletes expired history rows (the stateRetention timer). */
+  readonly retention: RetentionStore;
 }
 
 /**

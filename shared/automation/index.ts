@@ -24,7 +24,7 @@ export {
   type QueuedHaloEvent,
   summariseForQueue,
 } from './haloWebhook';
-export { isFinished, type JobEvent, type JobStatus, nextJobStatus } from './jobStatus';
+export { FINISHED_JOB_STATUSES, isFinished, type JobEvent, type JobStatus, nextJobStatus } from './jobStatus';
 export {
   type HaloCustomField,
   type ResolveResult,

@@ -12,14 +12,17 @@ export type JobEvent =
   /** An interrupted idempotent job is queued again. */
   | { readonly type: 'retried' };
 
-const FINISHED: ReadonlySet<JobStatus> = new Set([
+/** The statuses a job ends in (only an interrupted idempotent job may be queued again). */
+export const FINISHED_JOB_STATUSES: readonly JobStatus[] = [
   'succeeded',
   'failed',
   'timedOut',
   'interrupted',
   'rejected',
   'expired',
-]);
+];
+
+const FINISHED: ReadonlySet<JobStatus> = new Set(FINISHED_JOB_STATUSES);
 
 export function isFinished(status: JobStatus): boolean {
   return FINISHED.has(status);

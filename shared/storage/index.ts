@@ -16,6 +16,7 @@ export * from './tables/jobs';
 export * from './tables/mailLog';
 export * from './tables/queueFailures';
 export * from './tables/records';
+export * from './tables/retention';
 export * from './tables/runs';
 export * from './tables/subscriptions';
 export * from './tables/workers';

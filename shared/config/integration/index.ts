@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ConfigError, formatIssues } from '../zodIssues';
 import { nonEmpty, workerGroup } from './common';
 import { mailboxesConfigSchema } from './mailboxes';
+import { retentionConfigSchema } from './retention';
 import { haloScriptQueueConfigSchema, scheduleConfigSchema, scriptConfigSchema, triggersConfigSchema } from './scripts';
 import { tenantSyncConfigSchema } from './tenants';
 
@@ -30,6 +31,8 @@ export const integrationConfigSchema = z
           .strict(),
       )
       .default([]),
+    /** How long the state tables keep rows (see retention.ts). */
+    retention: retentionConfigSchema.prefault({}),
   })
   .strict()
   .superRefine((config, ctx) => {
