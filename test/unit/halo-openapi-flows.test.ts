@@ -1,42 +1,15 @@
 import { describe, it } from 'node:test';
-import { mailboxConfigSchema } from '../../shared/config/integration/mailboxes';
 import { tenantSyncConfigSchema } from '../../shared/config/integration/tenants';
-import { classifyMessage } from '../../shared/mail/classify';
-import type { GraphMessage } from '../../shared/mail/graphMessage';
 import { planMessage } from '../../shared/mail/plan';
 import { generateSyncDataset, planTenant, toHaloWrites } from '../../shared/sync';
 import { assertValidHaloBody } from '../support/haloOpenApi';
+import { message, planInput } from '../support/mailPlanInput';
 
 // The bodies the flows' planners build are what reaches Halo: they must be valid for Halo's published schemas too,
 // not only the client's own calls (halo-openapi-bodies.test.ts).
 
-const mailbox = mailboxConfigSchema.parse({
-  id: 'support',
-  tenantId: '99999999-9999-4999-8999-999999999999',
-  address: 'support@bridgemsp.com',
-  ticket: { ticketTypeId: 1, fallbackClientId: 13, statusId: 1, sourceId: 4, replyOutcomeId: 1, replyStatusId: 2 },
-});
-const own = ['support@bridgemsp.com'];
-const message: GraphMessage = {
-  id: 'AAMk-1',
-  internetMessageId: '<abc@contoso.com>',
-  subject: 'Printer broken',
-  from: { emailAddress: { name: 'Ann Smith', address: 'ann@contoso.com' } },
-  ccRecipients: [{ emailAddress: { address: 'bob@contoso.com' } }],
-  body: { contentType: 'html', content: '<p>It jams.</p>' },
-  receivedDateTime: '2025-03-01T10:00:00Z',
-};
-
-function mailPlan(overrides: Partial<Parameters<typeof planMessage>[0]>) {
-  const m = overrides.message ?? message;
-  return planMessage({
-    message: m,
-    mailbox,
-    classification: classifyMessage(m, mailbox, { ownMailboxAddresses: own }),
-    fallback: { clientId: 13 },
-    ownMailboxAddresses: own,
-    ...overrides,
-  });
+function mailPlan(overrides: Parameters<typeof planInput>[0]) {
+  return planMessage(planInput(overrides));
 }
 
 describe("flow bodies against Halo's OpenAPI spec", () => {

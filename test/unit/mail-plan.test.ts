@@ -1,43 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mailboxConfigSchema } from '../../shared/config/integration/mailboxes';
-import { classifyMessage } from '../../shared/mail/classify';
-import type { GraphMessage } from '../../shared/mail/graphMessage';
-import { DEFAULT_REPLY_OUTCOME_ID, type PlanInput, planMessage } from '../../shared/mail/plan';
+import { DEFAULT_REPLY_OUTCOME_ID, planMessage } from '../../shared/mail/plan';
+import { mailbox, message, planInput } from '../support/mailPlanInput';
 
-const mailbox = mailboxConfigSchema.parse({
-  id: 'support',
-  tenantId: '99999999-9999-4999-8999-999999999999',
-  address: 'support@bridgemsp.com',
-  ticket: { ticketTypeId: 1, fallbackClientId: 13, statusId: 1, sourceId: 4, replyOutcomeId: 1, replyStatusId: 2 },
-});
-const own = ['support@bridgemsp.com'];
-
-const message: GraphMessage = {
-  id: 'AAMk-1',
-  internetMessageId: '<abc@contoso.com>',
-  subject: 'Printer broken',
-  from: { emailAddress: { name: 'Ann Smith', address: 'ann@contoso.com' } },
-  ccRecipients: [
-    { emailAddress: { address: 'bob@contoso.com' } },
-    { emailAddress: { address: 'Support@bridgemsp.com' } },
-    { emailAddress: { address: 'BOB@contoso.com' } },
-  ],
-  body: { contentType: 'html', content: '<p>It jams.</p><script>x()</script>' },
-  receivedDateTime: '2025-03-01T10:00:00Z',
-};
-
-function input(overrides: Partial<PlanInput> = {}): PlanInput {
-  const m = overrides.message ?? message;
-  return {
-    message: m,
-    mailbox,
-    classification: classifyMessage(m, mailbox, { ownMailboxAddresses: own }),
-    fallback: { clientId: 13 },
-    ownMailboxAddresses: own,
-    ...overrides,
-  };
-}
+const input = planInput;
 
 describe('mail: plan for a message', () => {
   it('new sender → ticket for the fallback client General User (no user sent), integers only', () => {
