@@ -250,19 +250,17 @@ describe('script automation: webhook intake, routing, Halo queue and schedules',
     assert.equal(stored['hourly-hello'], job.source.ref.split('@')[1]);
   });
 
-  it('a queued job past its expiry becomes expired, with a note on the ticket', async () => {
-    const { dedupe, jobs } = stack.container.stores;
-    const jobId = 'job-expiry-test';
+  /** A queued job for the demo's hello script on ticket 1002, as the event consumer would have recorded it. */
+  async function seedQueuedHelloJob(jobId: string, expiresAt: Date) {
     const script = stack.container.config.scripts.find((s) => s.name === 'hello')!;
-    const expiresAt = new Date(Date.now() - 3 * 60_000).toISOString();
-    await dedupe.claim(DEDUPE.job, jobId, {
+    await stack.container.stores.dedupe.claim(DEDUPE.job, jobId, {
       script,
       source: { kind: 'manual', ref: 'test' },
       ticketId: 1002,
-      expiresAt,
+      expiresAt: expiresAt.toISOString(),
       applyTicketChanges: true,
     });
-    await jobs.create({
+    await stack.container.stores.jobs.create({
       id: jobId,
       status: 'queued',
       group: 'default',
@@ -270,6 +268,13 @@ describe('script automation: webhook intake, routing, Halo queue and schedules',
       ticketId: 1002,
       source: 'manual:test',
     });
+    return script;
+  }
+
+  it('a queued job past its expiry becomes expired, with a note on the ticket', async () => {
+    const { jobs } = stack.container.stores;
+    const jobId = 'job-expiry-test';
+    await seedQueuedHelloJob(jobId, new Date(Date.now() - 3 * 60_000));
     const notesBefore = actionsOf(stack, 1002).length;
     await stack.runner.runTimer('jobExpiry');
     await stack.runner.runTimer('jobExpiry');
@@ -280,24 +285,9 @@ describe('script automation: webhook intake, routing, Halo queue and schedules',
   });
 
   it('a running job whose worker went silent past its timeout becomes interrupted, with a note', async () => {
-    const { dedupe, jobs } = stack.container.stores;
+    const { jobs } = stack.container.stores;
     const jobId = 'job-silent-worker-test';
-    const script = stack.container.config.scripts.find((s) => s.name === 'hello')!;
-    await dedupe.claim(DEDUPE.job, jobId, {
-      script,
-      source: { kind: 'manual', ref: 'test' },
-      ticketId: 1002,
-      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-      applyTicketChanges: true,
-    });
-    await jobs.create({
-      id: jobId,
-      status: 'queued',
-      group: 'default',
-      script: 'hello.sh',
-      ticketId: 1002,
-      source: 'manual:test',
-    });
+    const script = await seedQueuedHelloJob(jobId, new Date(Date.now() + 3_600_000));
     const longAgo = new Date(Date.now() - (script.timeoutSeconds * 1000 + 11 * 60_000)).toISOString();
     await jobs.transition(jobId, {
       from: ['queued'],
@@ -305,14 +295,7 @@ describe('script automation: webhook intake, routing, Halo queue and schedules',
       patch: { workerId: 'srv-gone', startedAt: longAgo },
     });
     const recentId = 'job-still-running-test';
-    await jobs.create({
-      id: recentId,
-      status: 'queued',
-      group: 'default',
-      script: 'hello.sh',
-      ticketId: 1002,
-      source: 'manual:test',
-    });
+    await seedQueuedHelloJob(recentId, new Date(Date.now() + 3_600_000));
     await jobs.transition(recentId, {
       from: ['queued'],
       to: 'running',

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type GraphSimulator, startGraphSimulator } from '../../dev/graph-sim';
-import { createGraphClientFactory, type TenantGraphClient } from '../../shared/graph';
-import { silentLogger } from '../../shared/runtime/logger';
+import type { TenantGraphClient } from '../../shared/graph';
+import { simulatorGraph } from '../support/graph';
 
-const PARTNER = '99999999-9999-4999-8999-999999999999';
 const SUPPORT = 'support@bridgemsp.com';
 
 describe('graph mail operations against the simulator', () => {
@@ -13,15 +12,7 @@ describe('graph mail operations against the simulator', () => {
 
   before(async () => {
     sim = await startGraphSimulator();
-    mail = createGraphClientFactory({
-      clientId: sim.store.app.clientId,
-      credential: { kind: 'secret', secret: sim.store.app.secrets[0]! },
-      homeTenantId: PARTNER,
-      baseUrl: sim.url,
-      authorityHost: sim.authorityHost,
-      log: silentLogger,
-      retry: { delaySeconds: 0 },
-    }).home();
+    mail = simulatorGraph(sim, { retry: { delaySeconds: 0 } }).home();
   });
   after(async () => {
     await sim.stop();

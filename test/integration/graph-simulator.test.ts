@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { generate } from 'selfsigned';
 import { type GraphSimulator, generateGraphSeed, loadDemoGraphSeed, startGraphSimulator } from '../../dev/graph-sim';
-import { createGraphClientFactory, GraphAccessError } from '../../shared/graph';
-import { silentLogger } from '../../shared/runtime/logger';
+import { GraphAccessError } from '../../shared/graph';
+import { PARTNER, simulatorGraph } from '../support/graph';
 
-const PARTNER = '99999999-9999-4999-8999-999999999999';
 const CONTOSO = '11111111-1111-4111-8111-111111111111';
 const FABRIKAM = '22222222-2222-4222-8222-222222222222';
 
@@ -44,14 +43,7 @@ describe('graph simulator', () => {
     });
 
   it('gets a token with a certificate (client assertion) through @azure/identity', async () => {
-    const graph = createGraphClientFactory({
-      clientId: sim.store.app.clientId,
-      credential: { kind: 'certificate', pem: certificatePem },
-      homeTenantId: PARTNER,
-      baseUrl: sim.url,
-      authorityHost: sim.authorityHost,
-      log: silentLogger,
-    });
+    const graph = simulatorGraph(sim, { credential: { kind: 'certificate', pem: certificatePem } });
     const org = await graph.forTenant(FABRIKAM).getOrganization();
     assert.equal(org.displayName, 'Fabrikam Inc');
   });
@@ -99,14 +91,7 @@ describe('graph simulator', () => {
       body: JSON.stringify({ rules: [{ path: '^/organization', times: 1, effect: { kind: 'drop' } }] }),
     });
     assert.equal(added.status, 204);
-    const graph = createGraphClientFactory({
-      clientId: sim.store.app.clientId,
-      credential: { kind: 'secret', secret: sim.store.app.secrets[0]! },
-      homeTenantId: PARTNER,
-      baseUrl: sim.url,
-      authorityHost: sim.authorityHost,
-      log: silentLogger,
-    });
+    const graph = simulatorGraph(sim);
     await assert.rejects(graph.forTenant(CONTOSO).getOrganization(), (error: unknown) => {
       assert.ok(error instanceof GraphAccessError);
       assert.equal(error.code, 'unavailable');

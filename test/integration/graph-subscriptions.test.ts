@@ -3,10 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type GraphSimulator, startGraphSimulator } from '../../dev/graph-sim';
-import { createGraphClientFactory, GraphAccessError, type TenantGraphClient } from '../../shared/graph';
-import { silentLogger } from '../../shared/runtime/logger';
+import { GraphAccessError, type TenantGraphClient } from '../../shared/graph';
+import { PARTNER, simulatorGraph } from '../support/graph';
 
-const PARTNER = '99999999-9999-4999-8999-999999999999';
 const SUPPORT = 'support@bridgemsp.com';
 
 /** A tiny notification endpoint: echoes validation tokens (or a wrong one) and records notifications. */
@@ -44,14 +43,7 @@ describe('graph subscriptions against the simulator', () => {
     sim = await startGraphSimulator({ now: () => clock });
     good = await startReceiver('right');
     bad = await startReceiver('wrong');
-    graph = createGraphClientFactory({
-      clientId: sim.store.app.clientId,
-      credential: { kind: 'secret', secret: sim.store.app.secrets[0]! },
-      homeTenantId: PARTNER,
-      baseUrl: sim.url,
-      authorityHost: sim.authorityHost,
-      log: silentLogger,
-    }).home();
+    graph = simulatorGraph(sim).home();
   });
   after(async () => {
     await sim.stop();
