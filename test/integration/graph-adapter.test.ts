@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type GraphSimulator, startGraphSimulator } from '../../dev/graph-sim';
-import { createGraphClientFactory, GraphAccessError, type GraphClientFactory } from '../../shared/graph';
+import { GraphAccessError, type GraphClientFactory } from '../../shared/graph';
 import { createLogger, memorySink } from '../../shared/runtime/logger';
+import { simulatorGraph } from '../support/graph';
 
-const PARTNER = '99999999-9999-4999-8999-999999999999';
 const CONTOSO = '11111111-1111-4111-8111-111111111111';
 const FABRIKAM = '22222222-2222-4222-8222-222222222222';
 const TAILSPIN = '44444444-4444-4444-8444-444444444444';
@@ -16,12 +16,8 @@ describe('graph adapter against the simulator', () => {
   const sleeps: number[] = [];
 
   const factory = (secret: string) =>
-    createGraphClientFactory({
-      clientId: sim.store.app.clientId,
+    simulatorGraph(sim, {
       credential: { kind: 'secret', secret },
-      homeTenantId: PARTNER,
-      baseUrl: sim.url,
-      authorityHost: sim.authorityHost,
       log: createLogger({ sink, secrets: () => [secret], level: 'debug' }),
       retry: { maxRetries: 3, delaySeconds: 0, maxBatchRetries: 3 },
       sleep: async (ms) => {
