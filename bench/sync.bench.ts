@@ -1,9 +1,9 @@
 import type { HaloSeed, Rec } from '../dev/halo-sim';
 import { loadDemoHaloSeed } from '../dev/halo-sim';
 import { DEMO_GRAPH_APP, type Stack, startStack } from '../dev/stack';
-import type { TenantPlan } from '../shared/sync';
-import { countPerRecordRequests, generateSyncDataset, mutateUsers, type SyncDataset } from '../shared/sync';
-import { getRunStatus, startTenantSync } from '../shared/sync/useCases';
+import type { TenantPlan } from '../shared/sync/contacts';
+import { countPerRecordRequests, generateSyncDataset, mutateUsers, type SyncDataset } from '../shared/sync/contacts';
+import { getRunStatus, startTenantSync } from '../shared/sync/engine';
 import type { Benchmark, Figure } from './types';
 
 const TENANTS = 50;

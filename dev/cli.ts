@@ -20,7 +20,7 @@ import {
   parseJsonBody,
   startRequestSchema,
   startTenantSync,
-} from '../shared/sync/useCases';
+} from '../shared/sync/engine';
 import { startLocalStorage } from './azurite';
 import { type LocalRunner, loadFunctionFiles, parseHostJson, startLocalRunner } from './runner';
 import { startStack } from './stack';

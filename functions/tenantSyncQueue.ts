@@ -1,7 +1,7 @@
 import { readQueueTriggerMetadata } from '../shared/runtime/poison';
 import { defineQueue } from '../shared/runtime/registry';
 import { MessageValidationError, QUEUES, typedQueue } from '../shared/storage';
-import { markTenantFailed, syncTenant, tenantSyncMessageSchema } from '../shared/sync/useCases';
+import { markTenantFailed, syncTenant, tenantSyncMessageSchema } from '../shared/sync/engine';
 
 /** One `tenant-sync` message = one tenant of a run; poison marks that tenant failed with the last error. */
 export const tenantSync = defineQueue({

@@ -1,6 +1,6 @@
 import { readBodyText } from '../shared/runtime/httpBody';
 import { defineHttp } from '../shared/runtime/registry';
-import { parseJsonBody, startRequestSchema, startTenantSync } from '../shared/sync/useCases';
+import { parseJsonBody, startRequestSchema, startTenantSync } from '../shared/sync/engine';
 
 /** `POST /api/tenant-sync` `{tenantId?, mode?}`: starts a run for every customer tenant or one; 202 with the run id. */
 export const tenantSyncStart = defineHttp({

@@ -1,5 +1,5 @@
 import { defineHttp } from '../shared/runtime/registry';
-import { getRunStatus } from '../shared/sync/useCases';
+import { getRunStatus } from '../shared/sync/engine';
 
 /** `GET /api/tenant-sync/{runId}`: the run and each tenant's outcome (matched how, counts, error). */
 export const tenantSyncStatus = defineHttp({

@@ -1,5 +1,5 @@
 import { defineTimer } from '../shared/runtime/registry';
-import { SCHEDULE_CHECK_NCRONTAB, startScheduledTenantSync } from '../shared/sync/useCases';
+import { SCHEDULE_CHECK_NCRONTAB, startScheduledTenantSync } from '../shared/sync/engine';
 
 /** Every 5 minutes: starts a tenant sync run when the configured `tenantSync.schedule` has come due. */
 export const tenantSyncTimer = defineTimer({

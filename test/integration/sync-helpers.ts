@@ -1,6 +1,6 @@
 // Helpers for the tenant sync integration tests (not a test file itself).
 import type { Stack } from '../../dev/stack';
-import { getRunStatus, type RunStatusView } from '../../shared/sync/useCases';
+import { getRunStatus, type RunStatusView } from '../../shared/sync/engine';
 
 export const TENANTS = {
   contoso: '11111111-1111-4111-8111-111111111111',

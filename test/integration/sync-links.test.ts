@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Stack, startStack } from '../../dev/stack';
-import type { TenantPlan } from '../../shared/sync';
-import { applyPlan } from '../../shared/sync/useCases/applyPlan';
+import type { TenantPlan } from '../../shared/sync/contacts';
+import { applyPlan } from '../../shared/sync/engine/applyPlan';
 import { TENANTS } from './sync-helpers';
 
 describe('tenant sync: linking a tenant to a company', () => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import { tenantSyncConfigSchema } from '../../shared/config/integration/tenants';
 import { planMessage } from '../../shared/mail/plan';
-import { generateSyncDataset, planTenant, toHaloWrites } from '../../shared/sync';
+import { generateSyncDataset, planTenant, toHaloWrites } from '../../shared/sync/contacts';
 import { assertValidHaloBody } from '../support/haloOpenApi';
 import { message, planInput } from '../support/mailPlanInput';
 

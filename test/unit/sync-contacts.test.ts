@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Change } from '../../shared/sync/changes';
-import { contactEmails } from '../../shared/sync/contactFields';
-import { planTenant } from '../../shared/sync/plan';
-import type { GraphUser, HaloUser, HaloUserWrite } from '../../shared/sync/types';
+import type { Change } from '../../shared/sync/contacts/changes';
+import { contactEmails } from '../../shared/sync/contacts/contactFields';
+import { planTenant } from '../../shared/sync/contacts/plan';
+import type { GraphUser, HaloUser, HaloUserWrite } from '../../shared/sync/contacts/types';
 import { config, contact, contactInStep, graphUser, halo, TENANT_ID, tenant } from './sync-fixtures';
 
 const linked = { azure_tenants: [{ azure_tenant_id: TENANT_ID }] };

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { generateSyncDataset, mutateUsers } from '../../shared/sync/dataset';
-import { isMatched } from '../../shared/sync/matchCompany';
-import { planTenant, summarisePlan } from '../../shared/sync/plan';
+import { generateSyncDataset, mutateUsers } from '../../shared/sync/contacts/dataset';
+import { isMatched } from '../../shared/sync/contacts/matchCompany';
+import { planTenant, summarisePlan } from '../../shared/sync/contacts/plan';
 import { config } from './sync-fixtures';
 
 describe('sync dataset', () => {

@@ -1,5 +1,5 @@
 import { type TenantSyncConfig, tenantSyncConfigSchema } from '../../shared/config/integration/tenants';
-import type { GraphUser, HaloClient, HaloSnapshot, HaloUser, TenantSnapshot } from '../../shared/sync/types';
+import type { GraphUser, HaloClient, HaloSnapshot, HaloUser, TenantSnapshot } from '../../shared/sync/contacts/types';
 
 /** Small builders for the sync unit tests. */
 

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { customerTenants } from '../../shared/sync/customerTenants';
-import { parseContracts, tenantSnapshotFromGraph } from '../../shared/sync/graphInput';
-import { clientsFromList, usersFromList, withAzureMappings } from '../../shared/sync/haloLists';
+import { websiteHost } from '../../shared/sync/common/normalise';
+import { SyncInputError } from '../../shared/sync/common/parseInput';
+import { customerTenants } from '../../shared/sync/contacts/customerTenants';
+import { parseContracts, tenantSnapshotFromGraph } from '../../shared/sync/contacts/graphInput';
+import { clientsFromList, usersFromList, withAzureMappings } from '../../shared/sync/contacts/haloLists';
 import {
   HALO_SYNC_REPORTS,
   haloSnapshotFromReports,
   keepActiveColumn,
   usersReport,
-} from '../../shared/sync/haloReports';
-import { websiteHost } from '../../shared/sync/normalise';
-import { SyncInputError } from '../../shared/sync/parseInput';
+} from '../../shared/sync/contacts/haloReports';
 import { config } from './sync-fixtures';
 
 const A = '11111111-1111-4111-8111-111111111111';

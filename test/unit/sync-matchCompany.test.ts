@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type CompanyMatchResult, isMatched, matchCompany } from '../../shared/sync/matchCompany';
-import { planTenant } from '../../shared/sync/plan';
-import type { HaloClient } from '../../shared/sync/types';
+import { type CompanyMatchResult, isMatched, matchCompany } from '../../shared/sync/contacts/matchCompany';
+import { planTenant } from '../../shared/sync/contacts/plan';
+import type { HaloClient } from '../../shared/sync/contacts/types';
 import { client, config, contact, TENANT_ID, tenant } from './sync-fixtures';
 
 const fabrikam = tenant();

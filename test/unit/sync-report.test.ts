@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { csvCell, toCsv } from '../../shared/sync/csv';
-import { planTenant } from '../../shared/sync/plan';
-import { buildReport } from '../../shared/sync/report';
+import { csvCell, toCsv } from '../../shared/sync/common/csv';
+import { planTenant } from '../../shared/sync/contacts/plan';
+import { buildReport } from '../../shared/sync/contacts/report';
 import { config, contact, contactInStep, graphUser, halo, tenant } from './sync-fixtures';
 
 describe('CSV', () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyWrites } from '../../shared/sync/applyWrites';
-import type { Change, TenantPlan } from '../../shared/sync/changes';
-import { generateSyncDataset } from '../../shared/sync/dataset';
-import { planTenant, summarisePlan } from '../../shared/sync/plan';
-import { countBatchedRequests, countPerRecordRequests, toHaloWrites } from '../../shared/sync/writes';
+import { applyWrites } from '../../shared/sync/contacts/applyWrites';
+import type { Change, TenantPlan } from '../../shared/sync/contacts/changes';
+import { generateSyncDataset } from '../../shared/sync/contacts/dataset';
+import { planTenant, summarisePlan } from '../../shared/sync/contacts/plan';
+import { countBatchedRequests, countPerRecordRequests, toHaloWrites } from '../../shared/sync/contacts/writes';
 import { config, contact, contactInStep, graphUser, halo, TENANT_ID, tenant } from './sync-fixtures';
 
 function planOf(changes: Change[], tenantId = TENANT_ID): TenantPlan {

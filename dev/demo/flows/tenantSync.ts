@@ -1,4 +1,4 @@
-import { describeRun, getRunStatus, startTenantSync } from '../../../shared/sync/useCases';
+import { describeRun, getRunStatus, startTenantSync } from '../../../shared/sync/engine';
 import type { Stack } from '../../stack';
 import type { DemoFlow, FlowSummary } from '../types';
 

@@ -1,9 +1,9 @@
 import type { Container } from '../../app/container';
 import { redact } from '../../runtime/redact';
 import { QUEUES } from '../../storage';
-import type { TenantPlan } from '../changes';
-import { GRAPH_USER_SELECT, tenantSnapshotFromGraph } from '../graphInput';
-import { planTenant } from '../plan';
+import type { TenantPlan } from '../contacts/changes';
+import { GRAPH_USER_SELECT, tenantSnapshotFromGraph } from '../contacts/graphInput';
+import { planTenant } from '../contacts/plan';
 import { applyPlan } from './applyPlan';
 import { maybeFinishRun } from './finishRun';
 import { RUN_KIND } from './keys';

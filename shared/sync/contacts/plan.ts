@@ -1,4 +1,4 @@
-import type { TenantSyncConfig } from '../config/integration/tenants';
+import type { TenantSyncConfig } from '../../config/integration/tenants';
 import { CHANGE_KINDS, type Change, type ChangeKind, type LinkTenantChange, type TenantPlan } from './changes';
 import { type CompanyMatch, isMatched, type MatchRule, matchCompany } from './matchCompany';
 import { planContacts } from './planContacts';

@@ -1,6 +1,6 @@
-import { redact } from '../runtime/redact';
+import { redact } from '../../runtime/redact';
+import { toCsv } from '../common/csv';
 import type { Change, TenantPlan } from './changes';
-import { toCsv } from './csv';
 import { isMatched } from './matchCompany';
 import { type PlanSummary, summarisePlan } from './plan';
 

@@ -1,5 +1,5 @@
-import type { TenantSyncConfig } from '../config/integration/tenants';
-import { emailKey, nameKey } from './normalise';
+import type { TenantSyncConfig } from '../../config/integration/tenants';
+import { emailKey, nameKey } from '../common/normalise';
 import type { GraphUser, HaloUser } from './types';
 
 type ContactsConfig = TenantSyncConfig['contacts'];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { parseWith } from '../common/parseInput';
 import type { GdapCustomer, PartnerContract } from './customerTenants';
-import { parseWith } from './parseInput';
 import type { GraphUser, TenantSnapshot } from './types';
 
 /** The `$select` for `GET /users?$select=…&$top=999`: exactly what the planner reads. */

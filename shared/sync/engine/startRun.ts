@@ -1,13 +1,13 @@
 import type { Container } from '../../app/container';
 import { redact } from '../../runtime/redact';
 import { QUEUES, typedQueue } from '../../storage';
-import type { CustomerTenant } from '../customerTenants';
-import type { SyncMode } from '../report';
-import { discoverTenants } from './discoverTenants';
+import type { CustomerTenant } from '../contacts/customerTenants';
+import { discoverTenants } from '../contacts/discoverTenants';
+import { readHaloSnapshot } from '../contacts/readHaloSnapshot';
+import type { SyncMode } from '../contacts/report';
 import { maybeFinishRun } from './finishRun';
 import { RUN_KIND } from './keys';
 import { tenantSyncMessageSchema } from './messages';
-import { readHaloSnapshot } from './readHaloSnapshot';
 import { putHaloSnapshot } from './runBlobs';
 import { saveTenantState } from './tenantState';
 

@@ -1,4 +1,4 @@
-import { domainKey, emailDomain, nameKey, websiteHost } from './normalise';
+import { domainKey, emailDomain, nameKey, websiteHost } from '../common/normalise';
 import type { HaloClient, HaloSnapshot, HaloUser, TenantSnapshot } from './types';
 
 export type MatchRule = 'tenantId' | 'name' | 'website' | 'domain' | 'contactDomain';

@@ -1,4 +1,4 @@
-import { emailDomain, emailKey, isOnMicrosoftDomain, smtpAddresses } from './normalise';
+import { emailDomain, emailKey, isOnMicrosoftDomain, smtpAddresses } from '../common/normalise';
 import type { GraphUser, HaloUserWrite } from './types';
 
 /** Every address a tenant user is known by (UPN, mail, SMTP proxy addresses), lowercased. */

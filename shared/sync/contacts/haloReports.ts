@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { haloFlag, haloInt, haloOptionalText, haloText, optionalHaloInt } from '../common/haloFields';
+import { parseWith } from '../common/parseInput';
 import { dropUndefined } from './contactFields';
-import { haloFlag, haloInt, haloOptionalText, haloText, optionalHaloInt } from './haloFields';
-import { parseWith } from './parseInput';
 import type { HaloClient, HaloSite, HaloSnapshot, HaloUser } from './types';
 
 /**

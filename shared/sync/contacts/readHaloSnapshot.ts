@@ -2,10 +2,10 @@ import { z } from 'zod';
 import type { TenantSyncConfig } from '../../config/integration/tenants';
 import { HaloApiError, type HaloClient, HaloReportError } from '../../halo';
 import type { Logger } from '../../runtime/logger';
-import { clientsFromList, haloSiteSchema, sitesFromList, usersFromList } from '../haloLists';
-import { usersFromReportRows, usersReport } from '../haloReports';
-import { parseWith } from '../parseInput';
-import type { HaloSnapshot } from '../types';
+import { parseWith } from '../common/parseInput';
+import { clientsFromList, haloSiteSchema, sitesFromList, usersFromList } from './haloLists';
+import { usersFromReportRows, usersReport } from './haloReports';
+import type { HaloSnapshot } from './types';
 
 export interface HaloSnapshotRead {
   snapshot: HaloSnapshot;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Container } from '../../app/container';
-import type { TenantPlan } from '../changes';
-import { summarisePlan } from '../plan';
-import { buildReport, type TenantOutcome } from '../report';
+import type { TenantPlan } from '../contacts/changes';
+import { summarisePlan } from '../contacts/plan';
+import { buildReport, type TenantOutcome } from '../contacts/report';
 import { blobPaths, DEDUPE, RUN_KIND } from './keys';
 import { SYNC_MODES } from './messages';
 import { getPlan } from './runBlobs';

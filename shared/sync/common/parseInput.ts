@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { formatIssues } from '../config/zodIssues';
+import { formatIssues } from '../../config/zodIssues';
 
 /** External data (a Graph response, a Halo report, a queue message) that does not have the expected shape. */
 export class SyncInputError extends Error {

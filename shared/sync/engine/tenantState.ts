@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { RunRecord, RunStatus, RunStore } from '../../storage';
-import type { ChangeKind } from '../changes';
-import type { CustomerTenant } from '../customerTenants';
-import type { CompanyMatchResult } from '../matchCompany';
-import type { SyncMode } from '../report';
+import type { ChangeKind } from '../contacts/changes';
+import type { CustomerTenant } from '../contacts/customerTenants';
+import type { CompanyMatchResult } from '../contacts/matchCompany';
+import type { SyncMode } from '../contacts/report';
 import { tenantKey, tenantRowKind } from './keys';
 
 export type TenantPhase = 'queued' | 'syncing' | 'retrying' | 'done' | 'failed';

@@ -1,4 +1,4 @@
-import type { TenantSyncConfig } from '../config/integration/tenants';
+import type { TenantSyncConfig } from '../../config/integration/tenants';
 
 export interface GdapCustomer {
   tenantId: string;

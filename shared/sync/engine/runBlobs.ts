@@ -1,6 +1,6 @@
 import type { ReportStore } from '../../storage';
-import type { TenantPlan } from '../changes';
-import type { HaloSnapshot } from '../types';
+import type { TenantPlan } from '../contacts/changes';
+import type { HaloSnapshot } from '../contacts/types';
 import { blobPaths } from './keys';
 
 const JSON_TYPE = 'application/json';

@@ -1,4 +1,5 @@
-import type { TenantSyncConfig } from '../config/integration/tenants';
+import type { TenantSyncConfig } from '../../config/integration/tenants';
+import { domainKey, emailDomain, emailKey, textDiffers } from '../common/normalise';
 import type { Change, ContactRef, FieldChange, SkippedUser } from './changes';
 import { desiredContactFields, dropUndefined, userAddresses } from './contactFields';
 import {
@@ -9,7 +10,6 @@ import {
   isGeneralUser,
   isKeptActive,
 } from './contactRules';
-import { domainKey, emailDomain, emailKey, textDiffers } from './normalise';
 import type { GraphUser, HaloClient, HaloSite, HaloUser, HaloUserWrite, TenantSnapshot } from './types';
 
 export interface ContactPlanInput {

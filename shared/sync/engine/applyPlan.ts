@@ -1,9 +1,9 @@
 import type { Container } from '../../app/container';
-import type { TenantPlan } from '../changes';
-import { usersFromList } from '../haloLists';
-import { isMatched } from '../matchCompany';
-import type { HaloAzureTenantLink, HaloClientWrite, HaloUserWrite } from '../types';
-import { toHaloWrites } from '../writes';
+import type { TenantPlan } from '../contacts/changes';
+import { usersFromList } from '../contacts/haloLists';
+import { isMatched } from '../contacts/matchCompany';
+import type { HaloAzureTenantLink, HaloClientWrite, HaloUserWrite } from '../contacts/types';
+import { toHaloWrites } from '../contacts/writes';
 import { DEDUPE, tenantKey } from './keys';
 
 export interface ApplyResult {

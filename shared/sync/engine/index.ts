@@ -1,4 +1,6 @@
 /** Tenant sync I/O: starting runs, syncing one tenant per message, applying plans, finishing runs with reports. */
+
+export { readHaloSnapshot } from '../contacts/readHaloSnapshot';
 export { type ApplyResult, applyPlan } from './applyPlan';
 export { describeRun } from './describeRun';
 export { maybeFinishRun } from './finishRun';
@@ -6,7 +8,6 @@ export { type BodyResult, parseJsonBody } from './jsonBody';
 export { blobPaths, RUN_KIND, SCHEDULE_CHECKPOINT, tenantRowKind } from './keys';
 export { markTenantFailed } from './markTenantFailed';
 export * from './messages';
-export { readHaloSnapshot } from './readHaloSnapshot';
 export { getRunStatus, listRuns, type RunStatusView } from './runStatus';
 export * from './schedule';
 export { type RunSummary, type StartOptions, type StartResult, startTenantSync } from './startRun';

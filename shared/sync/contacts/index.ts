@@ -1,4 +1,6 @@
 /** Tenant sync (Microsoft 365 tenants → Halo companies and contacts): pure planning, writes and reports. */
+
+export { SyncInputError } from '../common/parseInput';
 export * from './changes';
 export { contactEmails, desiredContactFields, userAddresses } from './contactFields';
 export * from './customerTenants';
@@ -7,7 +9,6 @@ export * from './graphInput';
 export * from './haloLists';
 export * from './haloReports';
 export * from './matchCompany';
-export { SyncInputError } from './parseInput';
 export * from './plan';
 export { diffContact } from './planContacts';
 export * from './report';

@@ -1,8 +1,8 @@
 import type { TenantSyncConfig } from '../../config/integration/tenants';
 import type { GraphClientFactory } from '../../graph';
 import type { Logger } from '../../runtime/logger';
-import { type CustomerTenant, customerTenants } from '../customerTenants';
-import { parseContracts, parseGdapCustomers } from '../graphInput';
+import { type CustomerTenant, customerTenants } from './customerTenants';
+import { parseContracts, parseGdapCustomers } from './graphInput';
 
 /**
  * The customer tenants to sync, from the partner tenant: GDAP customers and CSP contracts (the fallback for
