@@ -15,7 +15,30 @@ export const HALO_REQUEST_BODIES = [
   'POST /Attachment',
 ] as const;
 
+/** The cut-down rows Halo's list endpoints answer (`GET /Tickets` → `Faults_List`, …), keyed by simulator resource. */
+export const HALO_LIST_ROW_SCHEMAS = {
+  tickets: 'Faults_List',
+  users: 'Users_List',
+  agent: 'Uname_List',
+  site: 'Site_List',
+  asset: 'Device_List',
+} as const;
+
+/** The record schema each write endpoint takes, keyed by simulator resource. */
+export const HALO_WRITE_SCHEMAS = {
+  tickets: 'Faults',
+  actions: 'Actions',
+  users: 'Users',
+  client: 'Area',
+  site: 'Site',
+  asset: 'Device',
+  powershellscriptprocessing: 'PowerShellScriptProcessing',
+  attachment: 'Attachment',
+} as const;
+
 export const SUBSET_PATH = join(__dirname, '..', 'test', 'fixtures', 'halo-openapi-subset.json');
+/** What the Halo simulator needs from the spec, small enough to load at every start. */
+export const SIM_FACTS_PATH = join(__dirname, '..', 'dev', 'halo-sim', 'openapi-facts.json');
 /** Where the full spec lives next to a checkout (absent in CI and fresh clones). */
 export const FULL_SPEC_PATH = resolve(__dirname, '..', '..', 'shared', 'reference', 'halo-openapi.json');
 
@@ -71,6 +94,35 @@ export function extractHaloOpenApiSubset(spec: Json): HaloOpenApiSubset {
   };
 }
 
+export interface HaloSimFacts {
+  /** Resource → the fields a list row may carry. */
+  listRows: Record<string, string[]>;
+  /** Resource → top-level fields typed integer (`int`) or number (`number`) on writes. */
+  numericFields: Record<string, { int: string[]; number: string[] }>;
+}
+
+/** The list-row field sets and the numeric write fields, from the subset's schemas. */
+export function haloSimFacts(subset: HaloOpenApiSubset): HaloSimFacts {
+  const propertiesOf = (name: string) => {
+    const schema = subset.components.schemas[name] as { properties?: Record<string, { type?: string }> } | undefined;
+    if (!schema?.properties) throw new Error(`schema ${name} has no properties in the subset`);
+    return schema.properties;
+  };
+  const listRows: HaloSimFacts['listRows'] = {};
+  for (const [resource, name] of Object.entries(HALO_LIST_ROW_SCHEMAS)) {
+    listRows[resource] = Object.keys(propertiesOf(name)).sort();
+  }
+  const numericFields: HaloSimFacts['numericFields'] = {};
+  for (const [resource, name] of Object.entries(HALO_WRITE_SCHEMAS)) {
+    const entries = Object.entries(propertiesOf(name));
+    numericFields[resource] = {
+      int: entries.filter(([, p]) => p.type === 'integer').map(([k]) => k).sort(),
+      number: entries.filter(([, p]) => p.type === 'number').map(([k]) => k).sort(),
+    };
+  }
+  return { listRows, numericFields };
+}
+
 /**
  * Pretty JSON. The file is over Biome's 1 MiB limit, so Biome skips it (with a warning) instead of reformatting it;
  * the freshness test compares parsed content, not text.
@@ -87,6 +139,7 @@ if (require.main === module) {
   }
   const subset = extractHaloOpenApiSubset(JSON.parse(readFileSync(source, 'utf8')));
   writeFileSync(SUBSET_PATH, serialiseSubset(subset));
+  writeFileSync(SIM_FACTS_PATH, `${JSON.stringify(haloSimFacts(subset), null, 2)}\n`);
   console.log(
     `wrote ${SUBSET_PATH}: ${Object.keys(subset.requestBodies).length} request bodies, ${Object.keys(subset.components.schemas).length} schemas`,
   );

@@ -1,4 +1,4 @@
-export type { FaultRuleInput } from './faults';
+export type { FaultEngine, FaultRule, FaultRuleSet } from '../faults';
 export type { SentMail } from './mailRoutes';
 export {
   DEMO_PARTNER_TENANT_ID,

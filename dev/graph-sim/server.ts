@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { type FaultDecision, FaultEngine, faultControl, renderStatus } from '../faults';
 import { type DevTls, loadDevTls } from '../tls';
 import { type BatchItem, serveBatch } from './batch';
 import type { SimContext } from './context';
 import type { DeltaExpiry } from './delta';
 import { directoryRoutes } from './directoryRoutes';
 import { findTenant, issueToken, openIdConfiguration } from './entra';
-import { type FaultEffect, Faults, faultRuleSchema } from './faults';
 import { graphError, matchRoute, normalizePath, type Route, type SimRequest, type SimResponse } from './http';
 import { mailRoutes, type SentMail } from './mailRoutes';
 import { type GraphSeed, loadDemoGraphSeed, type ParsedGraphSeed, parseGraphSeed } from './seed';
@@ -23,6 +23,8 @@ export interface GraphSimulatorOptions {
   /** Clock in ms (tests move it forward to expire subscriptions). */
   now?: () => number;
   tokenLifetimeSeconds?: number;
+  /** Seed of the fault engine's PRNG (probability rules). */
+  faultSeed?: number;
 }
 
 /** A message as it arrives from outside (`deliverMail`, `POST /_sim/mail`). */
@@ -47,6 +49,8 @@ export interface SimRequestRecord {
   readonly route: string;
   readonly status: number;
   readonly scope: 'request' | 'batch' | 'token';
+  /** The fault that changed this request's fate (`status`, `drop`, `lostAnswer`), if any. */
+  readonly fault?: string;
 }
 
 export interface GraphSimulator {
@@ -55,7 +59,7 @@ export interface GraphSimulator {
   /** Entra authority host (the same server). */
   readonly authorityHost: string;
   readonly store: GraphStore;
-  readonly faults: Faults;
+  readonly faults: FaultEngine;
   stop(): Promise<void>;
   /** Requests per route name (`users.list`, `messages.delta`, `token`, `$batch`, …); batch items count too. */
   counters(filter?: { tenantId?: string }): Record<string, number>;
@@ -77,7 +81,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
   const seed = options.seed ? parseGraphSeed(options.seed) : loadDemoGraphSeed();
   const store = new GraphStore(seed);
   const issuer = new TokenIssuer();
-  const faults = new Faults();
+  const faults = new FaultEngine({ seed: options.faultSeed });
   const now = options.now ?? Date.now;
   const lifetime = options.tokenLifetimeSeconds ?? 3599;
   const log: SimRequestRecord[] = [];
@@ -123,9 +127,14 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       tenantId: outer.tenantId,
       scope: 'batch' as const,
     };
-    const fault = await applyEffects(faults.take(target));
-    const { response, route } = fault ? { response: fault, route: 'fault' } : await dispatch(request);
-    record({ ...target, path: target.path, route, status: response.status });
+    let route = 'fault';
+    const outcome = await withFaults(faults.decide(target), true, async () => {
+      const served = await dispatch(request);
+      route = served.route;
+      return served.response;
+    });
+    const response = outcome.response as SimResponse;
+    record({ ...target, route, status: response.status, ...faultField(outcome.fault) });
     return response;
   };
 
@@ -144,38 +153,34 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       return auth.response;
     }
     const target = { method: req.method!, path: path + url.search, tenantId: auth.tenantId, scope: 'request' as const };
-    const effects = faults.take(target);
-    if (effects.some((e) => e.kind === 'drop')) {
-      record({ ...target, route: 'fault', status: 0 });
-      return 'drop';
-    }
-    const fault = await applyEffects(effects);
-    if (fault) {
-      record({ ...target, route: 'fault', status: fault.status });
-      return fault;
-    }
-    let body: unknown;
-    try {
-      body = rawBody ? JSON.parse(rawBody) : undefined;
-    } catch {
-      return graphError(400, 'BadRequest', 'Unable to read JSON request payload.');
-    }
-    const request: SimRequest = {
-      method: req.method!,
-      path,
-      query: url.searchParams,
-      headers: lowerKeys(req.headers as Record<string, string>),
-      body,
-      tenantId: auth.tenantId,
-    };
-    if (path === '/$batch' && request.method === 'POST') {
-      const response = await serveBatch(request, (item) => runBatchItem(request, item));
-      record({ ...target, route: '$batch', status: response.status });
-      return response;
-    }
-    const { response, route } = await dispatch(request);
-    record({ ...target, route, status: response.status });
-    return response;
+    let route = 'fault';
+    const outcome = await withFaults(faults.decide(target), false, async () => {
+      let body: unknown;
+      try {
+        body = rawBody ? JSON.parse(rawBody) : undefined;
+      } catch {
+        route = 'unparsed';
+        return graphError(400, 'BadRequest', 'Unable to read JSON request payload.');
+      }
+      const request: SimRequest = {
+        method: req.method!,
+        path,
+        query: url.searchParams,
+        headers: lowerKeys(req.headers as Record<string, string>),
+        body,
+        tenantId: auth.tenantId,
+      };
+      if (path === '/$batch' && request.method === 'POST') {
+        route = '$batch';
+        return serveBatch(request, (item) => runBatchItem(request, item));
+      }
+      const served = await dispatch(request);
+      route = served.route;
+      return served.response;
+    });
+    const status = outcome.response === 'drop' ? 0 : outcome.response.status;
+    record({ ...target, route, status, ...faultField(outcome.fault) });
+    return outcome.response;
   };
 
   const authenticate = (header: string | undefined): { tenantId: string } | { response: SimResponse } => {
@@ -205,7 +210,11 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     return { tenantId: tenant.id };
   };
 
-  const handleEntra = async (req: IncomingMessage, url: URL, rawBody: string): Promise<SimResponse | undefined> => {
+  const handleEntra = async (
+    req: IncomingMessage,
+    url: URL,
+    rawBody: string,
+  ): Promise<SimResponse | 'drop' | undefined> => {
     const config = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url.pathname);
     if (config && req.method === 'GET') {
       record({
@@ -223,15 +232,25 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     if (!token || req.method !== 'POST') return undefined;
     const tenantId = findTenant(store, token[1]!)?.id ?? token[1]!;
     const target = { method: 'POST', path: url.pathname, tenantId, scope: 'token' as const };
-    const response =
-      (await applyEffects(faults.take(target))) ??
-      issueToken(store, issuer, token[1]!, new URLSearchParams(rawBody), now(), lifetime);
-    record({ ...target, route: 'token', status: response.status });
-    return response;
+    const outcome = await withFaults(faults.decide(target), false, async () =>
+      issueToken(store, issuer, token[1]!, new URLSearchParams(rawBody), now(), lifetime),
+    );
+    const status = outcome.response === 'drop' ? 0 : outcome.response.status;
+    record({
+      ...target,
+      route: outcome.fault && outcome.fault !== 'lostAnswer' ? 'fault' : 'token',
+      status,
+      ...faultField(outcome.fault),
+    });
+    return outcome.response;
   };
 
   const handleControl = (req: IncomingMessage, url: URL, rawBody: string): SimResponse | undefined => {
     const body = rawBody ? (JSON.parse(rawBody) as Json) : {};
+    if (url.pathname === '/_sim/faults') {
+      const answer = faultControl(faults, req.method ?? 'GET', rawBody ? body : undefined);
+      return { status: answer.status, body: answer.body };
+    }
     const route = `${req.method} ${url.pathname}`;
     switch (route) {
       case 'GET /_sim/counters':
@@ -242,23 +261,6 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
         return { status: 200, body: subscriptions.deliveries };
       case 'GET /_sim/sent-mail':
         return { status: 200, body: sent };
-      case 'POST /_sim/faults': {
-        const rules = Array.isArray(body.rules) ? body.rules : [body];
-        const parsed = rules.map((rule) => faultRuleSchema.safeParse(rule));
-        const bad = parsed.findIndex((p) => !p.success);
-        if (bad >= 0)
-          return {
-            status: 400,
-            body: {
-              error: `rules[${bad}]: ${parsed[bad]!.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-            },
-          };
-        for (const rule of rules) faults.add(rule);
-        return { status: 204 };
-      }
-      case 'DELETE /_sim/faults':
-        faults.clear();
-        return { status: 204 };
       case 'POST /_sim/mail':
         return {
           status: 201,
@@ -352,28 +354,49 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
   return sim;
 }
 
-/** Latency effects are awaited; a status effect becomes the response (a drop inside $batch becomes a 504). */
-async function applyEffects(effects: FaultEffect[]): Promise<SimResponse | undefined> {
-  for (const effect of effects) {
-    if (effect.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, effect.ms));
-    else if (effect.kind === 'drop')
-      return graphError(504, 'GatewayTimeout', 'The request timed out (simulated drop).');
-    else {
-      const headers: Record<string, string> =
-        effect.retryAfter !== undefined ? { 'Retry-After': String(effect.retryAfter) } : {};
-      const code = effect.code ?? defaultCode(effect.status);
-      return graphError(effect.status, code, effect.message ?? `Simulated ${effect.status} ${code}.`, headers);
-    }
+/**
+ * Runs a request under its faults: latency first; then a status answers instead, a drop loses the connection (a
+ * 504 inside `$batch`), and a lost answer serves the request, then drops or answers a gateway error.
+ */
+async function withFaults(
+  decision: FaultDecision,
+  inBatch: boolean,
+  serve: () => Promise<SimResponse>,
+): Promise<{ response: SimResponse | 'drop'; fault?: string }> {
+  if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
+  const fault = decision.terminal;
+  if (!fault) return { response: await serve() };
+  if (fault.kind === 'status') {
+    const rendered = renderStatus(fault, { style: 'graph' });
+    const json = /json/.test(rendered.headers['content-type'] ?? '');
+    const { 'content-type': _type, ...headers } = rendered.headers;
+    const named = Object.fromEntries(
+      Object.entries(headers).map(([k, v]) => [k === 'retry-after' ? 'Retry-After' : k, v]),
+    );
+    return {
+      response: {
+        status: rendered.status,
+        headers: named,
+        body: json ? JSON.parse(rendered.payload) : rendered.payload,
+      },
+      fault: 'status',
+    };
   }
-  return undefined;
+  if (fault.kind === 'drop') {
+    return {
+      response: inBatch ? graphError(504, 'GatewayTimeout', 'The request timed out (simulated drop).') : 'drop',
+      fault: 'drop',
+    };
+  }
+  await serve();
+  if (fault.answer === 'drop' && !inBatch) return { response: 'drop', fault: 'lostAnswer' };
+  const status = fault.answer === 502 ? 502 : 504;
+  const code = status === 502 ? 'BadGateway' : 'GatewayTimeout';
+  return { response: graphError(status, code, 'The answer was lost (simulated).'), fault: 'lostAnswer' };
 }
 
-function defaultCode(status: number): string {
-  if (status === 429) return 'TooManyRequests';
-  if (status === 503) return 'ServiceUnavailable';
-  if (status === 504) return 'GatewayTimeout';
-  if (status === 403) return 'Authorization_RequestDenied';
-  return 'InternalServerError';
+function faultField(fault: string | undefined): { fault?: string } {
+  return fault ? { fault } : {};
 }
 
 function findMailboxByUser(store: GraphStore, ref: string) {

@@ -1,4 +1,4 @@
-export type { FaultRule, Faults } from './faults';
+export type { FaultEngine, FaultRule, FaultRuleSet } from '../faults';
 export { generateHaloSeed, loadDemoHaloSeed } from './seed';
 export {
   type AgentActionInput,

@@ -9,6 +9,7 @@ import {
   type HaloSimStore,
   type TableName,
 } from './store';
+import { actionView, assertNumericTypes, listRow } from './strictness';
 import type { Rec } from './types';
 import { haloTimestamp } from './webhooks';
 
@@ -43,6 +44,8 @@ interface Resource {
   afterWrite?: (row: Rec, ctx: ApiContext) => void;
   readOnly?: boolean;
   updateOnly?: boolean;
+  /** False for endpoints without documented paging: Halo ignores the page parameters and returns everything. */
+  paging?: false;
 }
 
 function byParam(rows: Rec[], q: Params, names: string[]): Rec[] {
@@ -179,9 +182,10 @@ const RESOURCES: Record<string, Resource> = {
   },
   agent: {
     table: 'agents',
+    paging: false,
     filter: (rows, q) => (flag(q, 'includedisabled') ? rows : rows.filter((a) => !a.isdisabled)),
   },
-  team: { table: 'teams' },
+  team: { table: 'teams', paging: false },
   asset: {
     table: 'assets',
     envelope: 'assets',
@@ -278,14 +282,15 @@ export function handleResource(
   if (method === 'GET' && segments.length === 1) {
     const all = [...table.values()];
     const filtered = resource.filter ? resource.filter(all, q, ctx.store) : all;
-    const { rows, paged } = page(filtered, q);
-    const viewed = rows.map(view);
+    const { rows, paged } = resource.paging === false ? { rows: filtered, paged: undefined } : page(filtered, q);
+    const viewed = rows.map((row) => listRow(name, view(row)));
     if (!resource.envelope) return { status: 200, body: viewed };
     return { status: 200, body: { ...paged, record_count: filtered.length, [resource.envelope]: viewed } };
   }
   if (method === 'POST' && segments.length === 1) {
     if (resource.readOnly)
       throw new SimError(405, { Message: 'The requested resource does not support http method POST' });
+    if (Array.isArray(body)) assertNumericTypes(name, body);
     const written = writeItems(body, (item) => {
       const id = Number(item.id ?? 0);
       let row: Rec;
@@ -318,20 +323,26 @@ function writeItems(body: unknown, write: (item: Record<string, unknown>) => Rec
   return out.length === 1 ? out[0] : out;
 }
 
+/**
+ * `/Actions`: per-ticket ids, no paging (every page is the whole list), nothing without `ticket_id`, and the cut-down
+ * rows of `actionView`.
+ */
 function handleActions(ctx: ApiContext, method: string, segments: string[], q: Params, body: unknown): ApiAnswer {
   const ticketId = num(q, 'ticket_id');
+  const has = (name: string) => flag(q, name);
   if (method === 'GET') {
-    const rows = ctx.store.actions.filter((a) => ticketId === undefined || a.ticket_id === ticketId);
+    const rows = ticketId === undefined ? [] : ctx.store.actions.filter((a) => a.ticket_id === ticketId);
     if (segments.length === 2) {
       if (ticketId === undefined) throw validationError('ticket_id is required');
       const row = rows.find((a) => a.id === Number(segments[1]));
       if (!row) throw notFound(`Action ${segments[1]}`);
-      return { status: 200, body: row };
+      return { status: 200, body: actionView(row, { single: true, has }) };
     }
-    const { rows: paged, paged: info } = page(rows, q);
-    return { status: 200, body: { ...info, record_count: rows.length, actions: paged } };
+    const viewed = rows.map((row) => actionView(row, { single: false, has }));
+    return { status: 200, body: { record_count: rows.length, actions: viewed } };
   }
   if (method === 'POST') {
+    if (Array.isArray(body)) assertNumericTypes('actions', body);
     const written = writeItems(body, (item) => {
       const id = Number(item.id ?? 0);
       if (id > 0) {

@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import {
+  FaultEngine,
+  faultControl,
+  gatewayAnswer,
+  haloRateLimitAnswer,
+  type RenderedAnswer,
+  renderStatus,
+} from '../faults';
 import { type ActionOutcome, addAction, approveStep } from './automation';
-import { createFaults, type FaultRule, type Faults, faultRuleSchema } from './faults';
 import { handleResource, type Params } from './resources';
 import { loadDemoHaloSeed } from './seed';
 import { SimError, validationError } from './simError';
@@ -18,8 +25,13 @@ export interface HaloSimulatorOptions {
   port?: number;
   /** Halo's rolling window; `false` turns it off. Default 300 requests per 5 minutes. */
   rateLimit?: { requests: number; windowMs: number } | false;
-  /** Hosted Halo: the token endpoint requires `?tenant=` and authinfo names the tenant. */
+  /**
+   * Hosted Halo: the token is served by a separate auth host (its own port here) that authinfo names, and requires
+   * `?tenant=`; the instance itself has no `/auth`. Self-hosted (the default): `<instance>/auth/token`.
+   */
   hosted?: { tenant: string };
+  /** Seed of the fault engine's PRNG (probability rules). */
+  faultSeed?: number;
   clientId?: string;
   clientSecret?: string;
   tokenExpiresInSeconds?: number;
@@ -31,9 +43,14 @@ export interface SimRequest {
   method: string;
   path: string;
   query: Record<string, string>;
+  /** The status sent; -1 when the connection was dropped without an answer. */
   status: number;
   userAgent: string;
   body?: unknown;
+  /** The fault that changed this request's fate (`drop`, `status`, `lostAnswer`), if any. */
+  fault?: string;
+  /** Lost answers: the status the request was really served with before the answer was lost. */
+  servedStatus?: number;
 }
 
 export interface SimCounters {
@@ -62,12 +79,13 @@ export interface AutomationResult {
 export interface HaloSimulator {
   /** The instance root (`http://127.0.0.1:P`); the API is `${url}/api`. */
   readonly url: string;
+  /** The authorisation server (`<url>/auth` self-hosted, a separate origin when hosted). */
   readonly authUrl: string;
   readonly clientId: string;
   readonly clientSecret: string;
   readonly tenant: string | undefined;
   readonly store: HaloSimStore;
-  readonly faults: Faults;
+  readonly faults: FaultEngine;
   counters(): SimCounters;
   requests(): readonly SimRequest[];
   resetCounters(): void;
@@ -130,12 +148,21 @@ function parseJson(text: string): unknown {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = typeof body === 'string' && status === 429 ? body : JSON.stringify(body ?? null);
-  const type =
-    typeof body === 'string' && status === 429 ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
-  res.writeHead(status, { 'content-type': type, ...headers });
-  res.end(text);
+function jsonAnswer(status: number, body: unknown, headers: Record<string, string> = {}): RenderedAnswer {
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    payload: JSON.stringify(body ?? null),
+  };
+}
+
+function write(res: ServerResponse, answer: RenderedAnswer): void {
+  if (answer.status === 204) {
+    res.writeHead(204).end();
+    return;
+  }
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.payload);
 }
 
 function zodMessage(error: z.ZodError): string {
@@ -144,7 +171,7 @@ function zodMessage(error: z.ZodError): string {
 
 export async function startHaloSimulator(options: HaloSimulatorOptions = {}): Promise<HaloSimulator> {
   const store = createStore(options.seed ?? loadDemoHaloSeed());
-  const faults = createFaults();
+  const faults = new FaultEngine({ seed: options.faultSeed });
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
   const clientSecret = options.clientSecret ?? DEFAULT_CLIENT_SECRET;
   const tenant = options.hosted?.tenant;
@@ -161,6 +188,7 @@ export async function startHaloSimulator(options: HaloSimulatorOptions = {}): Pr
   const webhooks = createWebhookDispatcher(store, () => new Date());
   const apiAgent = (): Rec => store.tables.agents.get(options.apiAgentId ?? 1) ?? { id: 1, name: 'API Agent' };
   let url = '';
+  let authUrl = '';
 
   const fireForAction = async (outcome: ActionOutcome): Promise<WebhookDelivery[]> => {
     const ticketId = Number(outcome.action.ticket_id);
@@ -242,6 +270,7 @@ export async function startHaloSimulator(options: HaloSimulatorOptions = {}): Pr
   ): Promise<{ status: number; body: unknown }> => {
     const method = req.method ?? 'GET';
     const route = `${method} ${path.toLowerCase()}`;
+    if (path.toLowerCase() === '/_sim/faults') return faultControl(faults, method, parseJson(text));
     switch (route) {
       case 'GET /_sim/counters':
         return { status: 200, body: counters };
@@ -250,18 +279,6 @@ export async function startHaloSimulator(options: HaloSimulatorOptions = {}): Pr
       case 'POST /_sim/reset-counters':
         sim.resetCounters();
         return { status: 204, body: null };
-      case 'GET /_sim/faults':
-        return { status: 200, body: faults.list() };
-      case 'DELETE /_sim/faults':
-        faults.clear();
-        return { status: 204, body: null };
-      case 'POST /_sim/faults': {
-        const body = parseJson(text);
-        const rules = z.array(faultRuleSchema).safeParse(Array.isArray(body) ? body : [body]);
-        if (!rules.success) throw validationError(zodMessage(rules.error));
-        for (const rule of rules.data) faults.add(rule as FaultRule);
-        return { status: 200, body: faults.list() };
-      }
       case 'POST /_sim/expire-tokens':
         sim.expireTokens();
         return { status: 204, body: null };
@@ -320,119 +337,158 @@ export async function startHaloSimulator(options: HaloSimulatorOptions = {}): Pr
     return { status: 200, body: created.length === 1 ? created[0] : created };
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  /** The API proper (after faults): tokens, authinfo, the rolling window, the bearer, then the resources. */
+  const serve = (req: IncomingMessage, host: 'instance' | 'auth', parsedUrl: URL, text: string): RenderedAnswer => {
+    const path = parsedUrl.pathname.replace(/\/+$/, '') || '/';
+    const method = req.method ?? 'GET';
+    const lower = path.toLowerCase();
+    if (host === 'auth') {
+      if (method === 'POST' && lower === '/token') {
+        const answer = issueToken(parsedUrl.searchParams, new URLSearchParams(text));
+        return jsonAnswer(answer.status, answer.body);
+      }
+      return jsonAnswer(404, { Message: `No HTTP resource was found that matches ${path}` });
+    }
+    if (method === 'POST' && lower === '/auth/token' && tenant === undefined) {
+      const answer = issueToken(parsedUrl.searchParams, new URLSearchParams(text));
+      return jsonAnswer(answer.status, answer.body);
+    }
+    if (method === 'GET' && lower === '/api/authinfo') {
+      return jsonAnswer(200, { auth_url: authUrl, ...(tenant ? { tenant_id: tenant } : {}) });
+    }
+    const segments = path.split('/').filter(Boolean);
+    if (segments[0]?.toLowerCase() !== 'api' || segments.length < 2) {
+      return jsonAnswer(404, { Message: `No HTTP resource was found that matches ${path}` });
+    }
+    if (!withinRateLimit()) {
+      counters.rateLimited++;
+      return haloRateLimitAnswer(rateLimitMessage);
+    }
+    if (!bearerValid(req)) {
+      return jsonAnswer(401, {
+        error: 'invalid_token',
+        error_description: 'The access token is missing, invalid or expired',
+      });
+    }
+    const apiSegments = segments.slice(1);
+    const q: Params = new Map([...parsedUrl.searchParams].map(([k, v]) => [k.toLowerCase(), v] as const));
+    const resource = apiSegments[0]!.toLowerCase();
+    try {
+      const body = parseJson(text);
+      const answer =
+        resource === 'webhook' || resource === 'webhookevent'
+          ? handleWebhookApi(method, apiSegments, q, body)
+          : handleResource(
+              { store, now: new Date(), agent: apiAgent(), onAction: () => {} },
+              method,
+              apiSegments,
+              q,
+              body,
+            );
+      return jsonAnswer(answer.status, answer.body);
+    } catch (error) {
+      if (error instanceof SimError) return jsonAnswer(error.status, error.body);
+      throw error;
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, host: 'instance' | 'auth'): Promise<void> => {
     const parsedUrl = new URL(req.url ?? '/', 'http://localhost');
     const path = parsedUrl.pathname.replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
     const text = await readBody(req);
 
-    if (path.toLowerCase().startsWith('/_sim/')) {
+    if (host === 'instance' && path.toLowerCase().startsWith('/_sim/')) {
       const answer = await handleSim(req, path, text);
-      if (answer.status === 204) {
-        res.writeHead(204).end();
-      } else send(res, answer.status, answer.body);
+      write(res, answer.status === 204 ? jsonAnswer(204, null) : jsonAnswer(answer.status, answer.body));
       return;
     }
 
     const segments = path.split('/').filter(Boolean);
-    const key = `${method} /${segments.slice(0, 2).join('/').toLowerCase()}`;
+    const isToken = host === 'auth' || path.toLowerCase().startsWith('/auth');
+    const key = isToken ? `${method} /auth/token` : `${method} /${segments.slice(0, 2).join('/').toLowerCase()}`;
     const entry: SimRequest = {
       method,
-      path,
+      path: host === 'auth' ? `/auth${path}` : path,
       query: Object.fromEntries(parsedUrl.searchParams),
       status: 0,
       userAgent: String(req.headers['user-agent'] ?? ''),
-      ...(text && !path.toLowerCase().startsWith('/auth') ? { body: safeJson(text) } : {}),
+      ...(text && !isToken ? { body: safeJson(text) } : {}),
     };
     counters.total++;
     count(key);
     log.push(entry);
     if (log.length > MAX_LOGGED_REQUESTS) log.shift();
-    const reply = (status: number, body: unknown, headers?: Record<string, string>) => {
-      entry.status = status;
-      send(res, status, body, headers);
-    };
 
-    const fault = faults.take(method, path, rateLimitMessage || 'Rate Limit Reached');
-    if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
-    if (fault.drop) {
+    const decision = faults.decide({
+      method,
+      path: `${path}${parsedUrl.search}`,
+      scope: isToken ? 'token' : 'request',
+    });
+    if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
+    const fault = decision.terminal;
+    if (fault?.kind === 'drop') {
       counters.faults++;
-      entry.status = -1;
+      Object.assign(entry, { status: -1, fault: 'drop' });
       req.socket.destroy();
       return;
     }
-    if (fault.respond) {
+    if (fault?.kind === 'status') {
       counters.faults++;
-      if (fault.respond.status === 429) counters.rateLimited++;
-      reply(
-        fault.respond.status,
-        fault.respond.body,
-        fault.respond.retryAfter ? { 'retry-after': fault.respond.retryAfter } : {},
-      );
+      if (fault.status === 429) counters.rateLimited++;
+      const answer = renderStatus(fault, { style: 'halo', haloRateLimitMessage: rateLimitMessage || undefined });
+      Object.assign(entry, { status: answer.status, fault: 'status' });
+      write(res, answer);
       return;
     }
-
-    const lower = path.toLowerCase();
-    if (method === 'POST' && (lower === '/auth/token' || lower === '/auth/token/')) {
-      const answer = issueToken(parsedUrl.searchParams, new URLSearchParams(text));
-      reply(answer.status, answer.body);
+    const answer = serve(req, host, parsedUrl, text);
+    if (fault?.kind === 'lostAnswer') {
+      counters.faults++;
+      Object.assign(entry, { fault: 'lostAnswer', servedStatus: answer.status });
+      if (fault.answer === 'drop') {
+        entry.status = -1;
+        req.socket.destroy();
+        return;
+      }
+      const gateway = gatewayAnswer(fault.answer);
+      entry.status = gateway.status;
+      write(res, gateway);
       return;
     }
-    if (method === 'GET' && lower === '/api/authinfo') {
-      reply(200, { auth_url: `${url}/auth`, ...(tenant ? { tenant_id: tenant } : {}) });
-      return;
-    }
-    if (segments[0]?.toLowerCase() !== 'api' || segments.length < 2) {
-      reply(404, { Message: `No HTTP resource was found that matches ${path}` });
-      return;
-    }
-    if (!withinRateLimit()) {
-      counters.rateLimited++;
-      reply(429, rateLimitMessage);
-      return;
-    }
-    if (!bearerValid(req)) {
-      reply(401, { error: 'invalid_token', error_description: 'The access token is missing, invalid or expired' });
-      return;
-    }
-    const apiSegments = segments.slice(1);
-    const q: Params = new Map([...parsedUrl.searchParams].map(([k, v]) => [k.toLowerCase(), v] as const));
-    const body = parseJson(text);
-    const resource = apiSegments[0]!.toLowerCase();
-    const answer =
-      resource === 'webhook' || resource === 'webhookevent'
-        ? handleWebhookApi(method, apiSegments, q, body)
-        : handleResource(
-            {
-              store,
-              now: new Date(),
-              agent: apiAgent(),
-              onAction: () => {},
-            },
-            method,
-            apiSegments,
-            q,
-            body,
-          );
-    reply(answer.status, answer.body);
+    entry.status = answer.status;
+    write(res, answer);
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+  const listener = (host: 'instance' | 'auth') => (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res, host).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) return;
-      if (error instanceof SimError) send(res, error.status, error.body);
-      else send(res, 500, { ClassName: 'System.Exception', Message: (error as Error).message });
+      const answer =
+        error instanceof SimError
+          ? jsonAnswer(error.status, error.body)
+          : jsonAnswer(500, { ClassName: 'System.Exception', Message: (error as Error).message });
+      write(res, answer);
       const last = log[log.length - 1];
-      if (last && last.status === 0) last.status = error instanceof SimError ? error.status : 500;
+      if (last && last.status === 0) last.status = answer.status;
     });
-  });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
-  const address = server.address() as AddressInfo;
-  url = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
+  };
+  const listen = async (server: Server, port: number) => {
+    await new Promise<void>((resolve) => server.listen(port, options.host ?? '127.0.0.1', resolve));
+    return `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
+  };
+  const server = createServer(listener('instance'));
+  url = await listen(server, options.port ?? 0);
+  // Hosted Halo's token lives on its own host (auth.haloservicedesk.com in Halo's docs): a second origin here.
+  const authServer = tenant !== undefined ? createServer(listener('auth')) : undefined;
+  authUrl = authServer ? await listen(authServer, 0) : `${url}/auth`;
+  const close = (target: Server) =>
+    new Promise<void>((resolve, reject) => {
+      target.closeAllConnections();
+      target.close((error) => (error ? reject(error) : resolve()));
+    });
 
   const sim: HaloSimulator = {
     url,
-    authUrl: `${url}/auth`,
+    authUrl,
     clientId,
     clientSecret,
     tenant,
@@ -453,11 +509,10 @@ export async function startHaloSimulator(options: HaloSimulatorOptions = {}): Pr
     flushWebhookBatches: () => webhooks.flush(),
     agentAddsAction,
     approveStep: approve,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    stop: async () => {
+      await close(server);
+      if (authServer) await close(authServer);
+    },
   };
   return sim;
 }

@@ -102,7 +102,13 @@ export interface TicketQuery {
 
 export interface HaloClient {
   get(path: string, query?: Query): Promise<unknown>;
+  /**
+   * Every row of a paged list (`pageinate`, 100 a page). Guarded against endpoints that ignore paging (a page
+   * longer than asked, or one that repeats rows already seen, ends the loop).
+   */
   list(path: string, options?: ListOptions): Promise<unknown[]>;
+  /** Every row of an endpoint without documented paging (`/Actions`, `/Agent`, `/Team`): one GET. */
+  listUnpaged(path: string, options?: { query?: Query; key?: string }): Promise<unknown[]>;
   /** POSTs `items` in arrays of at most 100 and returns what Halo returned for all of them. */
   post(path: string, items: readonly unknown[], options?: { chunkSize?: number; query?: Query }): Promise<unknown[]>;
 
@@ -110,7 +116,10 @@ export interface HaloClient {
   listTickets(query?: TicketQuery, options?: { maxRows?: number }): Promise<HaloTicket[]>;
   createTickets(drafts: readonly TicketDraft[]): Promise<HaloTicket[]>;
   updateTickets(patches: readonly TicketPatch[]): Promise<HaloTicket[]>;
-  listActions(ticketId: number): Promise<HaloAction[]>;
+  /** A ticket's actions as list rows: plain `note`, no email fields, `note_html` only with `includeHtmlNote`. */
+  listActions(ticketId: number, options?: { includeHtmlNote?: boolean }): Promise<HaloAction[]>;
+  /** One action in full (`GET /Actions/{id}?ticket_id=`), with its email fields when `includeEmail`. */
+  getAction(ticketId: number, actionId: number, options?: { includeEmail?: boolean }): Promise<HaloAction>;
   addActions(actions: readonly ActionDraft[]): Promise<HaloAction[]>;
   listUsers(query?: UserQuery): Promise<HaloUser[]>;
   createUsers(drafts: readonly UserDraft[]): Promise<HaloUser[]>;
@@ -133,6 +142,10 @@ export interface HaloClient {
   addAttachments(attachments: readonly AttachmentDraft[]): Promise<HaloAttachment[]>;
 
   stats(): HaloStats;
+}
+
+function rowId(row: unknown): unknown {
+  return row !== null && typeof row === 'object' ? (row as { id?: unknown }).id : undefined;
 }
 
 function parseRows<T>(schema: z.ZodType<T>, rows: readonly unknown[], where: string): T[] {
@@ -196,10 +209,25 @@ export function createHaloClient(options: HaloClientOptions): HaloClient {
   const list = async (path: string, listOptions: ListOptions = {}): Promise<unknown[]> => {
     const pageSize = Math.min(listOptions.pageSize ?? HALO_MAX_PAGE_SIZE, HALO_MAX_PAGE_SIZE);
     const rows: unknown[] = [];
+    const seen = new Set<unknown>();
+    const finish = () => (listOptions.maxRows === undefined ? rows : rows.slice(0, listOptions.maxRows));
     for (let page = 1; ; page++) {
       const body = await get(path, { ...listOptions.query, pageinate: true, page_size: pageSize, page_no: page });
       const { rows: pageRows, recordCount } = extractPage(body, listOptions.key);
+      const ids = pageRows.map(rowId);
+      if (page > 1 && ids.length > 0 && ids.every((id) => id !== undefined && seen.has(id))) {
+        options.log.warn('halo list ignored paging (a page repeated earlier rows); keeping the rows read', {
+          path,
+          rows: rows.length,
+        });
+        return finish();
+      }
+      for (const id of ids) if (id !== undefined) seen.add(id);
       rows.push(...pageRows);
+      if (pageRows.length > pageSize) {
+        // The endpoint answered everything at once: it does not page.
+        return finish();
+      }
       const done = isLastPage({
         returned: pageRows.length,
         requested: pageSize,
@@ -211,10 +239,13 @@ export function createHaloClient(options: HaloClientOptions): HaloClient {
         if (recordCount !== undefined && rows.length < recordCount && listOptions.maxRows === undefined) {
           options.log.warn('halo list ended before record_count', { path, rows: rows.length, recordCount });
         }
-        return listOptions.maxRows === undefined ? rows : rows.slice(0, listOptions.maxRows);
+        return finish();
       }
     }
   };
+
+  const listUnpaged = async (path: string, unpaged: { query?: Query; key?: string } = {}): Promise<unknown[]> =>
+    extractPage(await get(path, unpaged.query), unpaged.key).rows;
 
   const post = async (
     path: string,
@@ -234,6 +265,7 @@ export function createHaloClient(options: HaloClientOptions): HaloClient {
   return {
     get,
     list,
+    listUnpaged,
     post,
 
     async getTicket(id, opts = {}) {
@@ -249,12 +281,16 @@ export function createHaloClient(options: HaloClientOptions): HaloClient {
     },
     createTickets: (drafts) => write(ticketSchema, '/Tickets', drafts),
     updateTickets: (patches) => write(ticketSchema, '/Tickets', patches),
-    async listActions(ticketId) {
-      return parseRows(
-        actionSchema,
-        await list('/Actions', { key: 'actions', query: { ticket_id: ticketId } }),
-        'GET /Actions',
-      );
+    async listActions(ticketId, opts = {}) {
+      const query = { ticket_id: ticketId, includehtmlnote: opts.includeHtmlNote || undefined };
+      return parseRows(actionSchema, await listUnpaged('/Actions', { key: 'actions', query }), 'GET /Actions');
+    },
+    async getAction(ticketId, actionId, opts = {}) {
+      const body = await get(`/Actions/${actionId}`, {
+        ticket_id: ticketId,
+        includeemail: opts.includeEmail || undefined,
+      });
+      return parseOne(actionSchema, body, `GET /Actions/${actionId}`);
     },
     addActions: (actions) => write(actionSchema, '/Actions', actions),
     async listUsers(query = {}) {
@@ -283,8 +319,8 @@ export function createHaloClient(options: HaloClientOptions): HaloClient {
       const params = { client_id: query.client_id, includeinactive: query.includeInactive };
       return parseRows(siteSchema, await list('/Site', { key: 'sites', query: params }), 'GET /Site');
     },
-    listAgents: async () => parseRows(agentSchema, await list('/Agent', { key: 'agents' }), 'GET /Agent'),
-    listTeams: async () => parseRows(teamSchema, await list('/Team', { key: 'teams' }), 'GET /Team'),
+    listAgents: async () => parseRows(agentSchema, await listUnpaged('/Agent', { key: 'agents' }), 'GET /Agent'),
+    listTeams: async () => parseRows(teamSchema, await listUnpaged('/Team', { key: 'teams' }), 'GET /Team'),
     async listAssets(query = {}) {
       return parseRows(assetSchema, await list('/Asset', { key: 'assets', query }), 'GET /Asset');
     },

@@ -162,7 +162,7 @@ describe('script automation end to end (real worker process)', () => {
   });
 
   it('a result that keeps failing in the consumer ends in job-results-poison, and the job shows failed', async () => {
-    stack.halo.faults.add({ kind: 'status', status: 400, method: 'POST', path: '/api/Tickets', times: 'always' });
+    stack.halo.faults.add({ method: 'POST', path: '/api/Tickets', effect: { kind: 'status', status: 400 } });
     try {
       const { action } = await stack.halo.agentAddsAction({ ticket_id: 1003, outcome_id: PRIVATE_NOTE, note: 'x' });
       const jobId = jobIdFor(`haloAction:1003:${action?.id}:hello`);

@@ -312,7 +312,7 @@ describe('script automation: webhook intake, routing, Halo queue and schedules',
   });
 
   it('an event that keeps failing ends in halo-events-poison, and its job shows failed with the reason', async () => {
-    stack.halo.faults.add({ kind: 'status', status: 400, method: 'GET', path: '/api/Tickets/1002', times: 'always' });
+    stack.halo.faults.add({ method: 'GET', path: '/api/Tickets/1002', effect: { kind: 'status', status: 400 } });
     const poisonedBefore = stack.runner.stats().haloEvents?.poisoned ?? 0;
     const { action } = await stack.halo.agentAddsAction({ ticket_id: 1002, outcome_id: PRIVATE_NOTE });
     await stack.runner.drain({ idleMs: 100 });

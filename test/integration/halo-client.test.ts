@@ -70,7 +70,7 @@ describe('Halo client against the simulator', () => {
   });
 
   it('retries a 429 without Retry-After with backoff, then succeeds', async () => {
-    sim.faults.rateLimit({ times: 2, path: '/api/Status' });
+    sim.faults.add({ path: '/api/Status', times: 2, effect: { kind: 'status', status: 429 } });
     const { client, sleeps } = clientFor(sim);
     const statuses = await client.listStatuses();
     assert.ok(statuses.length > 0);
@@ -82,20 +82,20 @@ describe('Halo client against the simulator', () => {
   });
 
   it('honours Retry-After on a 429', async () => {
-    sim.faults.rateLimit({ times: 1, retryAfter: 0.04, path: '/api/Outcome' });
+    sim.faults.add({ path: '/api/Outcome', times: 1, effect: { kind: 'status', status: 429, retryAfter: 0.04 } });
     const { client, sleeps } = clientFor(sim);
     await client.listOutcomes();
     assert.deepEqual(sleeps, [40]);
   });
 
   it('retries 5xx and dropped connections, and gives up with a typed error after maxRetries', async () => {
-    sim.faults.serverError({ times: 1, status: 503, path: '/api/TicketType' });
-    sim.faults.drop({ times: 1, path: '/api/TicketType' });
+    sim.faults.add({ path: '/api/TicketType', times: 1, effect: { kind: 'status', status: 503 } });
+    sim.faults.add({ path: '/api/TicketType', times: 1, effect: { kind: 'drop' } });
     const { client } = clientFor(sim);
     assert.ok((await client.listTicketTypes()).length > 0);
     assert.equal(client.stats().retries, 2);
 
-    sim.faults.serverError({ times: 10, status: 500, path: '/api/TicketType' });
+    sim.faults.add({ path: '/api/TicketType', times: 10, effect: { kind: 'status', status: 500 } });
     const error = await client.listTicketTypes().catch((e: unknown) => e);
     assert.ok(error instanceof HaloApiError);
     assert.equal(error.status, 500);
@@ -156,6 +156,25 @@ describe('Halo client against the simulator', () => {
       .filter((r) => r.path === '/api/Users' && r.method === 'POST')
       .map((r) => (r.body as unknown[]).length);
     assert.deepEqual(bodies, [100, 50]);
+  });
+
+  it('reads endpoints without paging in one GET, and stops a paged loop that Halo answers with everything', async () => {
+    for (let i = 0; i < 150; i++) sim.store.tables.agents.set(500 + i, { id: 500 + i, name: `Agent ${i}` });
+    const { client, sink } = clientFor(sim);
+    const agents = await client.listAgents();
+    assert.equal(agents.length, sim.store.tables.agents.size);
+    assert.equal(sim.counters().byEndpoint['GET /api/agent'], 1);
+    // The generic pager on the same endpoint: page 1 is already everything, so it stops instead of looping.
+    const paged = await client.list('/Agent');
+    assert.equal(paged.length, agents.length);
+    assert.equal(sim.counters().byEndpoint['GET /api/agent'], 2);
+    for (let i = 0; i < 100; i++) sim.store.tables.teams.set(700 + i, { id: 700 + i, name: `Team ${i}` });
+    const teamsBefore = sim.store.tables.teams.size;
+    // Exactly 100 rows: page 2 repeats page 1, which the guard notices.
+    for (const id of [...sim.store.tables.teams.keys()].slice(0, teamsBefore - 100)) sim.store.tables.teams.delete(id);
+    assert.equal((await client.list('/Team')).length, 100);
+    assert.ok(sink.entries.some((e) => e.message.includes('ignored paging')));
+    for (let i = 0; i < 150; i++) sim.store.tables.agents.delete(500 + i);
   });
 
   it('runs ad-hoc report SQL and surfaces load_error as HaloReportError', async () => {

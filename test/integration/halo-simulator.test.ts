@@ -62,7 +62,7 @@ describe('Halo simulator', () => {
     const limited = await api('/Status');
     assert.equal(limited.status, 429);
     assert.equal(limited.headers.get('retry-after'), null);
-    assert.equal(await limited.text(), 'Rate Limit Reached - 5 Requests per rolling 1 minute window');
+    assert.equal(await limited.json(), 'Rate Limit Reached - 5 Requests per rolling 1 minute window');
     const counters = (await (await fetch(`${sim.url}/_sim/counters`)).json()) as { rateLimited: number };
     assert.equal(counters.rateLimited, 1);
     sim.resetCounters();
@@ -114,7 +114,7 @@ describe('Halo simulator', () => {
     sim.resetCounters();
     const set = await fetch(`${sim.url}/_sim/faults`, {
       method: 'POST',
-      body: JSON.stringify({ kind: 'status', status: 503, path: '/api/outcome', times: 2 }),
+      body: JSON.stringify({ path: '/api/outcome', times: 2, effect: { kind: 'status', status: 503 } }),
     });
     assert.equal(set.status, 200);
     assert.equal((await api('/Outcome')).status, 503);

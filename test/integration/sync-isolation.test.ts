@@ -15,7 +15,7 @@ describe('tenant sync: one tenant failing never stalls the others', () => {
   it('a tenant without consent fails alone, visibly; a failed write batch is retried without duplicates', async () => {
     stack.graph.revokeConsent(TENANTS.fabrikam);
     // The first contact batch Halo receives is rejected: that tenant's message is retried and resumes.
-    stack.halo.faults.add({ kind: 'status', status: 400, method: 'POST', path: '/api/Users', times: 1 });
+    stack.halo.faults.add({ method: 'POST', path: '/api/Users', times: 1, effect: { kind: 'status', status: 400 } });
     stack.halo.resetCounters();
     const started = await postSync(stack, { mode: 'apply' });
     assert.equal(started.status, 202);

@@ -19,3 +19,21 @@ export function simulatorGraph(
     ...options,
   });
 }
+
+/** The simulator's Entra token endpoint for `tenantId`, asked for a client-credentials token as the demo app. */
+export function requestSimulatorToken(sim: GraphSimulator, tenantId: string): Promise<Response> {
+  return fetch(`${sim.authorityHost}/${tenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: sim.store.app.clientId,
+      client_secret: sim.store.app.secrets[0]!,
+      scope: 'https://graph.microsoft.com/.default',
+    }),
+  });
+}
+
+export async function simulatorToken(sim: GraphSimulator, tenantId: string): Promise<string> {
+  const response = await requestSimulatorToken(sim, tenantId);
+  return ((await response.json()) as { access_token: string }).access_token;
+}

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { type HaloSimulator, startHaloSimulator } from '../../dev/halo-sim';
-import { extractHaloOpenApiSubset, FULL_SPEC_PATH, HALO_REQUEST_BODIES } from '../../scripts/extract-halo-openapi';
+import {
+  extractHaloOpenApiSubset,
+  FULL_SPEC_PATH,
+  HALO_REQUEST_BODIES,
+  haloSimFacts,
+  SIM_FACTS_PATH,
+} from '../../scripts/extract-halo-openapi';
 import { createHaloClient, type HaloClient } from '../../shared/halo';
 import { silentLogger } from '../../shared/runtime/logger';
 import { haloOpenApiSubset, haloRequestValidator } from '../support/haloOpenApi';
@@ -84,6 +90,13 @@ describe("request bodies against Halo's OpenAPI spec", () => {
     const validate = validatorFor('POST /Tickets');
     assert.equal(validate([{ summary: 'x', userlookup: { id: -1 } }]), false);
     assert.equal(validate({ summary: 'not an array' }), false);
+  });
+
+  it("the Halo simulator's list rows and numeric fields are the subset's (run the extract script to refresh)", () => {
+    const committed = JSON.parse(readFileSync(SIM_FACTS_PATH, 'utf8')) as ReturnType<typeof haloSimFacts>;
+    assert.deepEqual(committed, haloSimFacts(subset));
+    assert.ok(committed.listRows.tickets?.includes('email_message_id'));
+    assert.ok(!committed.listRows.users?.includes('azureoid'));
   });
 
   it('the committed subset matches the full spec, when the spec is present', (t) => {

@@ -1,6 +1,6 @@
 import type { Container } from '../../app/container';
 import type { QueuedHaloEvent } from '../../automation';
-import type { HaloAction } from '../../halo';
+import { type HaloAction, HaloApiError, type HaloClient } from '../../halo';
 import { explainMailError } from '../errors';
 import { outgoingActionEventSchema, outgoingMailFromAction } from '../outgoing';
 import { mailboxForClient, ownMailboxAddresses } from './mailboxes';
@@ -14,8 +14,8 @@ const STALE_CLAIM_MS = 10 * 60_000;
 /**
  * Sends the email an agent's Halo action carries to the customer, from the ticket's mailbox, with the ticket tag in
  * the subject. Idempotent per (ticket, action): a redelivered or retried event never sends a second mail.
- * Halo requests: none when the webhook's full payload shows the action has no email; otherwise listActions +
- * getTicket; Graph: one sendMail.
+ * Halo requests: none when the webhook's full payload shows the action has no email; otherwise the action's single
+ * GET (plus the list, when the event names no action) and getTicket; Graph: one sendMail.
  */
 export async function sendAgentReplyForEvent(
   event: QueuedHaloEvent,
@@ -32,16 +32,15 @@ export async function sendAgentReplyForEvent(
   let action: HaloAction | undefined;
   let ticket: Awaited<ReturnType<Container['halo']['getTicket']>>;
   try {
-    const actions = await deps.halo.listActions(ticketId);
     // Without an action id (an "event information only" webhook) the newest action is the one the event is about.
-    action =
-      event.actionId !== undefined
-        ? actions.find((a) => a.id === event.actionId)
-        : actions.reduce<HaloAction | undefined>((newest, a) => (!newest || a.id > newest.id ? a : newest), undefined);
-    if (!action)
-      return { outcome: 'skipped', detail: `ticket ${ticketId} has no action ${event.actionId ?? ''}`.trim() };
+    const actionId = event.actionId ?? (await newestActionId(deps.halo, ticketId));
+    if (actionId === undefined) return { outcome: 'skipped', detail: `ticket ${ticketId} has no actions` };
+    // List rows carry neither the HTML note nor the email fields: only the single GET with includeemail does.
+    action = await deps.halo.getAction(ticketId, actionId, { includeEmail: true });
     ticket = await deps.halo.getTicket(ticketId, { includeDetails: false });
   } catch (error) {
+    if (error instanceof HaloApiError && error.status === 404)
+      return { outcome: 'skipped', detail: `ticket ${ticketId} has no action ${event.actionId ?? ''}`.trim() };
     return { outcome: 'failed', detail: `reading ticket ${ticketId} from Halo failed: ${messageOf(error)}` };
   }
 
@@ -87,6 +86,14 @@ export async function sendAgentReplyForEvent(
     outcome: 'sent',
     detail: `sent "${message.subject}" from ${mailbox.address} to ${mail.recipients} recipient(s)`,
   };
+}
+
+async function newestActionId(halo: HaloClient, ticketId: number): Promise<number | undefined> {
+  const actions = await halo.listActions(ticketId);
+  return actions.reduce<number | undefined>(
+    (newest, a) => (newest === undefined || a.id > newest ? a.id : newest),
+    undefined,
+  );
 }
 
 export function asErrorLike(error: unknown): { status?: number; code?: string; message?: string } {

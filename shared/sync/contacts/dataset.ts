@@ -1,3 +1,4 @@
+import { mulberry32 } from '../runtime/random';
 import { desiredContactFields } from './contactFields';
 import type { MatchRule } from './matchCompany';
 import type { GraphUser, HaloClient, HaloSite, HaloSnapshot, HaloUser, TenantSnapshot } from './types';
@@ -193,16 +194,4 @@ function guid(rng: () => number): string {
   hex[16] = '89ab'[Math.floor(rng() * 4)]!;
   const s = hex.join('');
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
-}
-
-/** A small, fast, seedable PRNG (mulberry32): the same seed gives the same sequence everywhere. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
