@@ -1,4 +1,4 @@
-import { mulberry32 } from '../runtime/random';
+import { mulberry32 } from '../../runtime/random';
 import { desiredContactFields } from './contactFields';
 import type { MatchRule } from './matchCompany';
 import type { GraphUser, HaloClient, HaloSite, HaloSnapshot, HaloUser, TenantSnapshot } from './types';
