@@ -116,8 +116,14 @@ export function haloSimFacts(subset: HaloOpenApiSubset): HaloSimFacts {
   for (const [resource, name] of Object.entries(HALO_WRITE_SCHEMAS)) {
     const entries = Object.entries(propertiesOf(name));
     numericFields[resource] = {
-      int: entries.filter(([, p]) => p.type === 'integer').map(([k]) => k).sort(),
-      number: entries.filter(([, p]) => p.type === 'number').map(([k]) => k).sort(),
+      int: entries
+        .filter(([, p]) => p.type === 'integer')
+        .map(([k]) => k)
+        .sort(),
+      number: entries
+        .filter(([, p]) => p.type === 'number')
+        .map(([k]) => k)
+        .sort(),
     };
   }
   return { listRows, numericFields };
