@@ -1,8 +1,9 @@
 // `npm run cli -- <command>`: operator commands against the configured services, or the local demo stack when no
 // real Halo is configured (local.settings.json without HALO_BASE_URL). Commands:
-//   sync [--tenant <id>] [--mode match|plan|apply]   start a tenant sync run, process it here, print the outcome
-//   status <runId>                                   a run and its tenants (persistent storage only)
-//   runs                                             the newest runs (persistent storage only)
+//   sync [--kind <kind>] [--tenant <id>] [--mode <mode>]   start a sync run (default: contacts, i.e. tenant sync),
+//                                                          process it here, print the outcome
+//   status <runId> [--kind <kind>]                         a run and its tenants (persistent storage only)
+//   runs [--kind <kind>]                                   the sync's schedule, lease and newest runs
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,18 +17,22 @@ import { ensureStorage } from '../shared/storage';
 import {
   describeRun,
   getRunStatus,
-  listRuns,
+  getSyncOverview,
   parseJsonBody,
+  SYNCS,
+  type SyncDefinition,
   startRequestSchema,
-  startTenantSync,
-} from '../shared/sync/engine';
+  startRun,
+  syncOf,
+} from '../shared/sync';
 import { startLocalStorage } from './azurite';
 import { type LocalRunner, loadFunctionFiles, parseHostJson, startLocalRunner } from './runner';
 import { startStack } from './stack';
 
 const ROOT = resolve(__dirname, '..');
 const USAGE =
-  'usage: npm run cli -- sync [--tenant <id>] [--mode match|plan|apply] [--verbose] | status <runId> | runs';
+  `usage: npm run cli -- sync [--kind ${SYNCS.map((s) => s.kind).join('|')}] [--tenant <id>] [--mode <mode>] [--verbose]` +
+  ' | status <runId> [--kind <kind>] | runs [--kind <kind>]';
 
 interface Services {
   container: Container;
@@ -63,12 +68,17 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
+  const sync = syncOf(values.kind ?? 'contacts');
+  if (!sync) {
+    console.error(`invalid options: --kind must be one of ${SYNCS.map((s) => s.kind).join(', ')}\n${USAGE}`);
+    return 2;
+  }
   const request = parseJsonBody(
     JSON.stringify({
       ...(values.tenant ? { tenantId: values.tenant } : {}),
       ...(values.mode ? { mode: values.mode } : {}),
     }),
-    startRequestSchema,
+    startRequestSchema(sync),
   );
   if (!request.ok) {
     console.error(
@@ -83,30 +93,33 @@ async function main(): Promise<number> {
   say(`halo-bridge cli: ${services.where}`);
   try {
     if (command === 'runs') {
-      const runs = await listRuns(services.container, 20);
-      if (runs.length === 0) say(`no tenant sync runs${services.ephemeral ? `: ${services.ephemeral}` : ''}`);
+      const overview = await getSyncOverview(services.container, sync, 20);
+      for (const line of describeOverview(overview)) say(line);
+      const { runs } = overview;
+      if (runs.length === 0) say(`no ${sync.title} runs${services.ephemeral ? `: ${services.ephemeral}` : ''}`);
       for (const run of runs) {
         say(`${run.runId}  ${run.status.padEnd(9)} ${run.startedAt}  tenants ${run.counts.tenants ?? '?'}`);
       }
       return 0;
     }
     if (command === 'status') {
-      const status = await getRunStatus(services.container, rest[0] ?? '');
+      const status = await getRunStatus(services.container, sync, rest[0] ?? '');
       if (!status) {
-        console.error(`no tenant sync run ${rest[0]}${services.ephemeral ? `: ${services.ephemeral}` : ''}`);
+        console.error(`no ${sync.title} run ${rest[0]}${services.ephemeral ? `: ${services.ephemeral}` : ''}`);
         return 1;
       }
-      for (const line of describeRun(status).lines) say(line);
+      for (const line of describeRun(sync, status).lines) say(line);
       return 0;
     }
-    const started = await startTenantSync(services.container, { ...request.value, trigger: 'cli' });
+    const started = await startRun(services.container, sync, { ...request.value, trigger: 'cli' });
     if (!started.ok) {
-      console.error(`tenant sync did not start: ${started.message}`);
+      // A refusal because an apply run holds the lease says what HTTP says with its 409: which run, until when.
+      console.error(`${sync.title} did not start: ${started.message}`);
       return 1;
     }
     say(`run ${started.runId} started (${started.mode} mode, ${started.tenants} tenants); processing ...`);
-    const status = await waitForRun(services, started.runId);
-    const { lines, failures } = describeRun(status);
+    const status = await waitForRun(services, sync, started.runId);
+    const { lines, failures } = describeRun(sync, status);
     for (const line of lines) say(line);
     for (const failure of failures) say(`FAILED: ${failure}`);
     return status.run.status === 'succeeded' ? 0 : 1;
@@ -115,10 +128,10 @@ async function main(): Promise<number> {
   }
 }
 
-async function waitForRun(services: Services, runId: string) {
+async function waitForRun(services: Services, sync: SyncDefinition, runId: string) {
   for (;;) {
     await services.runner.drain({ idleMs: 200, timeoutMs: 600_000 });
-    const status = await getRunStatus(services.container, runId);
+    const status = await getRunStatus(services.container, sync, runId);
     if (!status) throw new Error(`run ${runId} disappeared`);
     if (status.run.status !== 'running') return status;
     await new Promise((r) => setTimeout(r, 500));
@@ -159,7 +172,9 @@ async function connect(verbose: boolean): Promise<Services> {
   const container = buildContainer(settings, config, { sink, azureCredential: () => credential });
   await ensureStorage(container.storage, ['default']);
   const runner = await startLocalRunner({
-    functions: (await loadFunctionFiles(join(ROOT, 'functions'))).filter((fn) => fn.name.startsWith('tenantSync')),
+    functions: (await loadFunctionFiles(join(ROOT, 'functions'))).filter((fn) =>
+      SYNCS.some((s) => fn.name === s.functionName || fn.name === `${s.functionName}Poison`),
+    ),
     container,
     storageConnectionString: values.AzureWebJobsStorage,
     hostJson: parseHostJson(JSON.parse(readFileSync(join(ROOT, 'host.json'), 'utf8'))),
@@ -181,10 +196,27 @@ async function connect(verbose: boolean): Promise<Services> {
   };
 }
 
+function describeOverview(overview: Awaited<ReturnType<typeof getSyncOverview>>): string[] {
+  const { schedule, lease } = overview;
+  const lines = [
+    `${overview.title} (${overview.kind}): ${overview.enabled ? 'enabled' : 'disabled'}, mode ${overview.mode}, schedule ${schedule.cron}` +
+      (schedule.pending
+        ? `, due since ${schedule.pending} (starts at the next check)`
+        : schedule.next
+          ? `, next ${schedule.next}`
+          : ''),
+  ];
+  if (lease?.active) lines.push(`apply run ${lease.runId} holds the lease until ${lease.expiresAt}`);
+  else if (lease && !lease.releasedAt)
+    lines.push(`apply run ${lease.runId} stalled: its lease expired at ${lease.expiresAt}`);
+  return lines;
+}
+
 function parseCommandLine() {
   return parseArgs({
     allowPositionals: true,
     options: {
+      kind: { type: 'string' },
       tenant: { type: 'string' },
       mode: { type: 'string' },
       verbose: { type: 'boolean', default: false },

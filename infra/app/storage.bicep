@@ -5,7 +5,7 @@ param location string
 param tags object
 param workerGroups array
 
-var flowQueues = ['halo-events', 'job-results', 'tenant-sync', 'mailbox-scan']
+var flowQueues = ['halo-events', 'job-results', 'tenant-sync', 'entra-sync', 'intune-sync', 'mailbox-scan']
 var jobQueues = [for group in workerGroups: 'jobs-${group}']
 var queues = concat(flowQueues, jobQueues)
 var poisonQueues = [for queue in queues: '${queue}-poison']

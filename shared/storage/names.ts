@@ -5,7 +5,10 @@
 export const QUEUES = {
   haloEvents: 'halo-events',
   jobResults: 'job-results',
+  /** The syncs' per-source messages: contacts (tenant sync), Entra ID, Intune (one queue per sync kind). */
   tenantSync: 'tenant-sync',
+  entraSync: 'entra-sync',
+  intuneSync: 'intune-sync',
   mailboxScan: 'mailbox-scan',
 } as const;
 

@@ -146,14 +146,14 @@ describe('tenant sync: demo tenants end to end', () => {
   it('the timer starts a run only when the configured schedule has come due', async () => {
     const runs = () => stack.container.stores.runs.list('tenant-sync');
     const count = (await runs()).length;
-    await stack.runner.runTimer('tenantSyncTimer');
+    await stack.runner.runTimer('syncTimer');
     assert.equal((await runs()).length, count, 'the first check only records a baseline');
     await stack.container.stores.checkpoints.put('tenant-sync', 'schedule', '2000-01-01T00:00:00.000Z');
-    await stack.runner.runTimer('tenantSyncTimer');
+    await stack.runner.runTimer('syncTimer');
     const [newest] = await runs();
     assert.equal((await runs()).length, count + 1);
     await settleRun(stack, newest!.runId);
-    await stack.runner.runTimer('tenantSyncTimer');
+    await stack.runner.runTimer('syncTimer');
     assert.equal((await runs()).length, count + 1, 'not due again until the next occurrence');
   });
 });

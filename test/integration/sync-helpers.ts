@@ -1,6 +1,6 @@
 // Helpers for the tenant sync integration tests (not a test file itself).
 import type { Stack } from '../../dev/stack';
-import { getRunStatus, type RunStatusView } from '../../shared/sync/engine';
+import { getRunStatus, type RunStatusView, requireSync } from '../../shared/sync';
 
 export const TENANTS = {
   contoso: '11111111-1111-4111-8111-111111111111',
@@ -28,7 +28,7 @@ export async function postSync(
 export async function settleRun(stack: Stack, runId: string, rounds = 40): Promise<RunStatusView> {
   for (let i = 0; i < rounds; i++) {
     await stack.runner.drain({ idleMs: 150 });
-    const status = await getRunStatus(stack.container, runId);
+    const status = await getRunStatus(stack.container, requireSync('contacts'), runId);
     if (!status) throw new Error(`run ${runId} does not exist`);
     if (status.run.status !== 'running') return status;
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Stack, startStack } from '../../dev/stack';
 import type { TenantPlan } from '../../shared/sync/contacts';
-import { applyPlan } from '../../shared/sync/engine/applyPlan';
+import { contactSync } from '../../shared/sync/contacts';
+import { applyPlan } from '../../shared/sync/engine';
 import { TENANTS } from './sync-helpers';
 
 describe('tenant sync: linking a tenant to a company', () => {
@@ -43,7 +44,7 @@ describe('tenant sync: linking a tenant to a company', () => {
       { id: 7, azure_tenant_id: TENANTS.tailspin, azure_tenant_name: 'Tailspin Toys', client_id: 11 },
     ];
 
-    const result = await applyPlan(stack.container, { runId: 'links-test', plan, dequeueCount: 1 });
+    const result = await applyPlan(stack.container, contactSync, { runId: 'links-test', plan, dequeueCount: 1 });
 
     assert.equal(result.sent, 1);
     const links = (stack.halo.store.tables.clients.get(11)!.azure_tenants as { azure_tenant_id: string }[]).map(

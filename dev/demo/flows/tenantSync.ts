@@ -1,7 +1,8 @@
-import { describeRun, getRunStatus, startTenantSync } from '../../../shared/sync/engine';
+import { describeRun, getRunStatus, requireSync, startRun } from '../../../shared/sync';
 import type { Stack } from '../../stack';
 import type { DemoFlow, FlowSummary } from '../types';
 
+const sync = requireSync('contacts');
 let runId: string | undefined;
 let startProblem: string | undefined;
 
@@ -10,7 +11,7 @@ export const demoFlow: DemoFlow = {
   name: 'tenant sync',
   order: 30,
   async kickoff(stack: Stack, say) {
-    const result = await startTenantSync(stack.container, { mode: 'apply', trigger: 'demo' });
+    const result = await startRun(stack.container, sync, { mode: 'apply', trigger: 'demo' });
     if (!result.ok) {
       startProblem = result.message;
       say(`could not start: ${result.message}`);
@@ -21,14 +22,14 @@ export const demoFlow: DemoFlow = {
   },
   async busy(stack: Stack) {
     if (!runId) return false;
-    return (await getRunStatus(stack.container, runId))?.run.status === 'running';
+    return (await getRunStatus(stack.container, sync, runId))?.run.status === 'running';
   },
   async summarize(stack: Stack): Promise<FlowSummary> {
     const flow = 'tenant sync';
     if (!runId) return { flow, ok: false, lines: [], failures: [startProblem ?? 'no run was started'] };
-    const status = await getRunStatus(stack.container, runId);
+    const status = await getRunStatus(stack.container, sync, runId);
     if (!status) return { flow, ok: false, lines: [], failures: [`run ${runId} is missing`] };
-    const { lines, failures } = describeRun(status);
+    const { lines, failures } = describeRun(sync, status);
     const requests = stack.halo.requests().filter((r) => /^\/api\/(client|site|report|users)$/i.test(r.path)).length;
     lines.push(`Halo requests for companies, sites, contacts and reports so far (all flows): ${requests}`);
     if (status.run.status !== 'succeeded') failures.push(`run ${runId} ended ${status.run.status}`);

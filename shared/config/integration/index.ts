@@ -5,6 +5,7 @@ import { nonEmpty, workerGroup } from './common';
 import { mailboxesConfigSchema } from './mailboxes';
 import { retentionConfigSchema } from './retention';
 import { haloScriptQueueConfigSchema, scheduleConfigSchema, scriptConfigSchema, triggersConfigSchema } from './scripts';
+import { syncEngineConfigSchema } from './syncEngine';
 import { tenantSyncConfigSchema } from './tenants';
 
 /** The integration config: one JSON document (tenants, mailboxes, scripts, triggers, schedules). */
@@ -12,6 +13,8 @@ export const integrationConfigSchema = z
   .object({
     $schema: z.string().optional(),
     tenantSync: tenantSyncConfigSchema.prefault({}),
+    /** Run leases shared by every sync (contacts, Entra ID, Intune). */
+    syncEngine: syncEngineConfigSchema.prefault({}),
     mailboxes: mailboxesConfigSchema,
     scripts: z.array(scriptConfigSchema).default([]),
     triggers: triggersConfigSchema,

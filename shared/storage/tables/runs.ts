@@ -30,8 +30,11 @@ export interface RunStore {
   get(kind: string, runId: string): Promise<RunRecord | undefined>;
   /** Newest first. */
   list(kind: string, options?: ListOptions): Promise<RunRecord[]>;
-  /** Records a new run with status 'running'. */
-  start(kind: string, details?: { summary?: unknown; counts?: Record<string, number> }): Promise<RunRecord>;
+  /** Records a new run with status 'running' (under `runId` when given: see newRunId). */
+  start(
+    kind: string,
+    details?: { runId?: string; summary?: unknown; counts?: Record<string, number> },
+  ): Promise<RunRecord>;
   /** Sets the final status, counts, summary and error of a run started earlier. */
   finish(
     kind: string,
@@ -56,6 +59,11 @@ const recordSchema = z.object({
   error: z.string().optional(),
 });
 const rowSchema = recordSchema.extend({ counts: z.string(), summary: z.string().optional() });
+
+/** A new run id that sorts newest first: for a caller that needs the id before the run is recorded. */
+export function newRunId(at: Date): string {
+  return newestFirstKey(at, randomUUID().slice(0, 8));
+}
 
 /** Sync runs and flow runs: status, counts and a summary per run. */
 export function runStore(connection: StorageConnection, options: { now?: Clock } = {}): RunStore {
@@ -90,7 +98,7 @@ export function runStore(connection: StorageConnection, options: { now?: Clock }
       const at = now();
       return upsert({
         kind,
-        runId: newestFirstKey(at, randomUUID().slice(0, 8)),
+        runId: details.runId ?? newRunId(at),
         status: 'running',
         startedAt: at.toISOString(),
         counts: details.counts ?? {},

@@ -1,5 +1,6 @@
 import { redact } from '../../runtime/redact';
 import { toCsv } from '../common/csv';
+import type { SourceOutcome } from '../engine/definition';
 import type { Change, TenantPlan } from './changes';
 import { isMatched } from './matchCompany';
 import { type PlanSummary, summarisePlan } from './plan';
@@ -7,13 +8,7 @@ import { type PlanSummary, summarisePlan } from './plan';
 export type SyncMode = 'match' | 'plan' | 'apply';
 
 /** What happened to each tenant in the run (the plan says what should; this says whether it did). */
-export interface TenantOutcome {
-  tenantId: string;
-  status: 'planned' | 'applied' | 'failed' | 'skipped';
-  /** Shown redacted. */
-  error?: string;
-  appliedChanges?: number;
-}
+export type TenantOutcome = SourceOutcome;
 
 export interface SyncReport {
   runId: string;

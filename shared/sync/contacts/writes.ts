@@ -1,65 +1,24 @@
-import type { Change, TenantPlan } from './changes';
+import type { WriteBatch } from '../engine/definition';
+import { toWriteBatches, type WriteRecord } from '../engine/writeBatches';
+import type { TenantPlan } from './changes';
 import type { HaloClientWrite, HaloUserWrite } from './types';
 
 export type HaloWriteResource = '/Client' | '/Users';
 
 /** One `POST <resource>` with an array body of at most `batchSize` records. */
-export interface HaloWriteBatch {
-  resource: HaloWriteResource;
-  bodies: (HaloClientWrite | HaloUserWrite)[];
-  /** How many plan changes this batch carries (several changes to one record share one body). */
-  changeCount: number;
-}
-
-export const HALO_MAX_BATCH = 100;
+export type HaloWriteBatch = WriteBatch<HaloClientWrite | HaloUserWrite> & { resource: HaloWriteResource };
 
 /**
  * Turns plans into Halo write requests: companies first (links), then contacts. Changes to the same record are
  * merged into one body (later changes win field by field); creates are never merged. Ids must be integers.
  */
 export function toHaloWrites(plans: readonly TenantPlan[], options: { batchSize?: number } = {}): HaloWriteBatch[] {
-  const batchSize = Math.min(HALO_MAX_BATCH, Math.max(1, Math.trunc(options.batchSize ?? HALO_MAX_BATCH)));
-  const batches: HaloWriteBatch[] = [];
-  for (const resource of ['/Client', '/Users'] as const) {
-    const records = mergeRecords(plans.flatMap((p) => p.changes.filter((c) => c.resource === resource)));
-    for (let i = 0; i < records.length; i += batchSize) {
-      const slice = records.slice(i, i + batchSize);
-      batches.push({
-        resource,
-        bodies: slice.map((r) => r.body),
-        changeCount: slice.reduce((n, r) => n + r.changes, 0),
-      });
-    }
-  }
-  return batches;
-}
-
-interface MergedRecord {
-  body: HaloClientWrite | HaloUserWrite;
-  changes: number;
-}
-
-function mergeRecords(changes: Change[]): MergedRecord[] {
-  const out: MergedRecord[] = [];
-  const byId = new Map<number, MergedRecord>();
-  for (const change of changes) {
-    const id = change.body.id;
-    if (id !== undefined && !Number.isInteger(id)) throw new Error(`${change.kind}: record id ${id} is not an integer`);
-    if (id === undefined) {
-      out.push({ body: { ...change.body }, changes: 1 });
-      continue;
-    }
-    const existing = byId.get(id);
-    if (existing) {
-      existing.body = mergeBodies(existing.body, change.body);
-      existing.changes++;
-      continue;
-    }
-    const record = { body: { ...change.body }, changes: 1 };
-    byId.set(id, record);
-    out.push(record);
-  }
-  return out;
+  const changes: WriteRecord<HaloClientWrite | HaloUserWrite>[] = plans.flatMap((p) => p.changes);
+  return toWriteBatches(changes, {
+    resources: ['/Client', '/Users'],
+    merge: mergeBodies,
+    ...options,
+  }) as HaloWriteBatch[];
 }
 
 /** Later fields win, except tenant links, which are united so two tenants linked to one company both stay. */

@@ -1,48 +1,33 @@
+import type { SyncDefinition } from './definition';
 import type { RunStatusView } from './runStatus';
 import type { RunSummary } from './startRun';
-import type { TenantState } from './tenantState';
+import type { SourceState } from './tenantState';
 
-/** Human lines for a run (the CLI and the demo print them): each tenant's outcome, then totals and report paths. */
-export function describeRun(view: RunStatusView): { lines: string[]; failures: string[] } {
+/** Human lines for a run (the CLI and the demo print them): each source's outcome, then totals and report paths. */
+export function describeRun(sync: SyncDefinition, view: RunStatusView): { lines: string[]; failures: string[] } {
   const summary = (view.run.summary ?? {}) as Partial<RunSummary>;
   const lines = [`run ${view.run.runId} (${summary.mode ?? '?'} mode): ${view.run.status}`];
+  if (summary.tookOver)
+    lines.push(`took over from run ${summary.tookOver.runId} (lease expired ${summary.tookOver.expiredAt})`);
+  if (summary.whileApplying) {
+    lines.push(`planned while apply run ${summary.whileApplying} was writing: some changes may already be made`);
+  }
+  if (view.lease && !view.lease.active) {
+    lines.push(`stalled: no progress since ${view.lease.renewedAt}; the next apply start takes over`);
+  }
   const failures: string[] = [];
   for (const tenant of [...view.tenants].sort((a, b) => a.displayName.localeCompare(b.displayName))) {
     if (tenant.phase === 'failed') failures.push(`${tenant.displayName} (${tenant.tenantId}): ${tenant.error}`);
-    lines.push(`${tenant.displayName}: ${tenantLine(tenant)}`);
+    lines.push(`${tenant.displayName}: ${sourceLine(sync, tenant)}`);
   }
-  const counts = view.run.counts;
-  if (view.run.status !== 'running') {
-    lines.push(
-      `contacts: ${counts.createContact ?? 0} created, ${(counts.pairContact ?? 0) + (counts.reactivateContact ?? 0)} paired, ` +
-        `${counts.updateContact ?? 0} updated, ${counts.deactivateContact ?? 0} deactivated; ` +
-        `${counts.linkTenant ?? 0} tenant(s) linked; ${counts.appliedChanges ?? 0} change(s) applied`,
-    );
-  }
-  if (summary.halo) {
-    lines.push(
-      `Halo read once: ${summary.halo.companies} companies, ${summary.halo.sites} sites, ${summary.halo.contacts} contacts (contacts by ${summary.halo.contactsFrom})`,
-    );
-  }
-  for (const path of summary.reports ?? []) lines.push(`report: reports/${path}`);
+  if (view.run.status !== 'running') lines.push(...sync.describeTotals(view.run.counts, summary));
+  for (const path of view.reports) lines.push(`report: reports/${path}`);
   return { lines, failures };
 }
 
-function tenantLine(tenant: TenantState): string {
-  if (tenant.phase === 'failed') return `FAILED: ${tenant.error}`;
-  if (tenant.phase !== 'done')
-    return `${tenant.phase} (attempt ${tenant.attempts})${tenant.error ? `: ${tenant.error}` : ''}`;
-  const match = tenant.match as Record<string, unknown> | undefined;
-  if (!match) return 'done';
-  if (!('clientId' in match)) return `unmatched: ${match.unmatched}. ${match.instruction}`;
-  const c = tenant.changes ?? {};
-  const parts = [
-    `${c.createContact ?? 0} created`,
-    `${(c.pairContact ?? 0) + (c.reactivateContact ?? 0)} paired`,
-    `${c.updateContact ?? 0} updated`,
-    `${c.deactivateContact ?? 0} deactivated`,
-  ];
-  if (c.linkTenant) parts.push('tenant linked');
-  const applied = tenant.mode === 'apply' ? `; ${tenant.appliedChanges ?? 0} applied` : ' (planned)';
-  return `matched by ${match.by} to "${match.clientName}" (#${match.clientId}); ${parts.join(', ')}${applied}`;
+function sourceLine(sync: SyncDefinition, state: SourceState): string {
+  if (state.phase === 'failed') return `FAILED: ${state.error}`;
+  if (state.phase !== 'done')
+    return `${state.phase} (attempt ${state.attempts})${state.error ? `: ${state.error}` : ''}`;
+  return sync.describeSource(state);
 }

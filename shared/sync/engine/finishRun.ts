@@ -1,53 +1,49 @@
 import { z } from 'zod';
 import type { Container } from '../../app/container';
-import type { TenantPlan } from '../contacts/changes';
-import { summarisePlan } from '../contacts/plan';
-import { buildReport, type TenantOutcome } from '../contacts/report';
-import { blobPaths, DEDUPE, RUN_KIND } from './keys';
-import { SYNC_MODES } from './messages';
+import { APPLY_MODE, type SourceOutcome, type SourcePlan, type SyncDefinition } from './definition';
+import { blobPaths, dedupeScopes } from './keys';
+import { type LeaseDeps, releaseLease } from './lease';
 import { getPlan } from './runBlobs';
 import type { RunSummary } from './startRun';
-import { isFinished, listTenantRows, type TenantRow } from './tenantState';
+import { isFinished, listSourceRows, type SourceRow } from './tenantState';
 
-export type FinishDeps = Pick<Container, 'stores' | 'reports' | 'now' | 'log'>;
+export type FinishDeps = Pick<Container, 'stores' | 'reports' | 'now' | 'log'> & LeaseDeps;
 
 export const MAX_LISTED_FAILURES = 20;
 const REPORT_CLAIM_STALE_MS = 5 * 60_000;
 
-const runSummarySchema = z.looseObject({ mode: z.enum(SYNC_MODES) });
+const runSummarySchema = z.looseObject({ mode: z.string() });
 
 /**
- * Called whenever a tenant of the run finishes (or fails for good). When none is left running, exactly one
- * caller (a dedupe claim) writes the report blobs and closes the run; a failure releases the claim and throws, so
- * the caller's message is retried and tries again.
+ * Called whenever a source of the run finishes (or fails for good). When none is left running, exactly one
+ * caller (a dedupe claim) writes the report blobs, closes the run and gives its lease up; a failure releases the
+ * claim and throws, so the caller's message is retried and tries again.
  */
-export async function maybeFinishRun(
+export async function maybeFinishRun<P extends SourcePlan>(
   deps: FinishDeps,
+  sync: SyncDefinition<P>,
   runId: string,
 ): Promise<'finished' | 'pending' | 'elsewhere' | 'alreadyFinished'> {
-  const run = await deps.stores.runs.get(RUN_KIND, runId);
-  if (!run) throw new Error(`tenant sync run ${runId} does not exist`);
+  const { storageName } = sync;
+  const run = await deps.stores.runs.get(storageName, runId);
+  if (!run) throw new Error(`${sync.title} run ${runId} does not exist`);
   if (run.status !== 'running') return 'alreadyFinished';
-  const rows = await listTenantRows(deps.stores.runs, runId);
+  const rows = await listSourceRows(deps.stores.runs, storageName, runId);
   if (rows.some((row) => !isFinished(row.state))) return 'pending';
-  const claim = await deps.stores.dedupe.claim(DEDUPE.report, runId, {}, { staleAfterMs: REPORT_CLAIM_STALE_MS });
+  const scope = dedupeScopes(storageName).report;
+  const claim = await deps.stores.dedupe.claim(scope, runId, {}, { staleAfterMs: REPORT_CLAIM_STALE_MS });
   if (!claim.claimed) return 'elsewhere';
   try {
     const summary = runSummarySchema.parse(run.summary) as z.output<typeof runSummarySchema> & RunSummary;
     const finishedAt = deps.now().toISOString();
-    const plans: TenantPlan[] = [];
+    const plans: P[] = [];
     for (const row of rows) {
-      const plan = await getPlan(deps.reports, runId, row.state.tenantId);
+      const plan = await getPlan<P>(deps.reports, storageName, runId, row.state.tenantId);
       if (plan) plans.push(plan);
     }
     const outcomes = rows.map((row) => outcomeOf(row, summary.mode));
-    const files = buildReport(runId, plans, {
-      mode: summary.mode,
-      startedAt: run.startedAt,
-      finishedAt,
-      tenantOutcomes: outcomes,
-    });
-    const paths = blobPaths(runId);
+    const files = sync.report(runId, plans, { mode: summary.mode, startedAt: run.startedAt, finishedAt, outcomes });
+    const paths = blobPaths(storageName, runId);
     const written: string[] = [];
     const put = async (path: string, content: string, type: string) => {
       written.push((await deps.reports.put(path, content, type)).path);
@@ -74,32 +70,30 @@ export async function maybeFinishRun(
       ),
       'application/json',
     );
-    const planned = summarisePlan(plans);
     const counts: Record<string, number> = {
       tenants: rows.length,
       succeeded: outcome.succeeded,
       failed: outcome.failed,
-      matched: planned.matched,
-      unmatched: planned.unmatched,
       appliedChanges: rows.reduce((n, row) => n + (row.state.appliedChanges ?? 0), 0),
-      ...planned.changes,
+      ...sync.runCounts(plans),
     };
-    await deps.stores.runs.finish(RUN_KIND, runId, {
+    await deps.stores.runs.finish(storageName, runId, {
       status: failed.length === 0 ? 'succeeded' : failed.length === rows.length ? 'failed' : 'partial',
       counts,
       summary: { ...summary, reports: written, outcome },
       ...(failed.length === 0 ? {} : { error: `${failed.length} of ${rows.length} tenant(s) failed` }),
     });
-    await deps.stores.dedupe.complete(DEDUPE.report, runId, { reports: written.length });
-    deps.log.info('tenant sync run finished', { runId, tenants: rows.length, failed: failed.length });
+    await deps.stores.dedupe.complete(scope, runId, { reports: written.length });
+    await releaseLease(deps, storageName, runId);
+    deps.log.info(`${sync.title} run finished`, { runId, tenants: rows.length, failed: failed.length });
     return 'finished';
   } catch (error) {
-    await deps.stores.dedupe.release(DEDUPE.report, runId);
+    await deps.stores.dedupe.release(scope, runId);
     throw error;
   }
 }
 
-function outcomeOf(row: TenantRow, mode: RunSummary['mode']): TenantOutcome {
+function outcomeOf(row: SourceRow, mode: string): SourceOutcome {
   const { state } = row;
   if (state.phase === 'failed') {
     return {
@@ -109,7 +103,7 @@ function outcomeOf(row: TenantRow, mode: RunSummary['mode']): TenantOutcome {
       ...(state.appliedChanges ? { appliedChanges: state.appliedChanges } : {}),
     };
   }
-  return mode === 'apply'
+  return mode === APPLY_MODE
     ? { tenantId: state.tenantId, status: 'applied', appliedChanges: state.appliedChanges ?? 0 }
     : { tenantId: state.tenantId, status: 'planned' };
 }

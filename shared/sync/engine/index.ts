@@ -1,15 +1,23 @@
-/** Tenant sync I/O: starting runs, syncing one tenant per message, applying plans, finishing runs with reports. */
-
-export { readHaloSnapshot } from '../contacts/readHaloSnapshot';
+/**
+ * The sync engine: runs and their lease, one queue message per source, plans stored once and applied in recorded
+ * batches, reports, schedules, and the read API for runs. Every function takes the sync's definition; the syncs
+ * themselves (contacts/, and entra/ and intune/ to come) know nothing of runs. See ../README.md.
+ */
 export { type ApplyResult, applyPlan } from './applyPlan';
+export * from './definition';
 export { describeRun } from './describeRun';
 export { maybeFinishRun } from './finishRun';
+export { type JsonResponse, startFromHttp, statusFromHttp, syncStatusRoute } from './httpApi';
 export { type BodyResult, parseJsonBody } from './jsonBody';
-export { blobPaths, RUN_KIND, SCHEDULE_CHECKPOINT, tenantRowKind } from './keys';
-export { markTenantFailed } from './markTenantFailed';
+export { blobPaths, checkpointKeys, dedupeScopes, tenantRowKind } from './keys';
+export * from './lease';
+export { markSourceFailed } from './markTenantFailed';
 export * from './messages';
-export { getRunStatus, listRuns, type RunStatusView } from './runStatus';
+export { receiveSourceMessage } from './receiveMessage';
+export { getRunSnapshot, putRunSnapshot } from './runBlobs';
+export { getRunStatus, getSyncOverview, listRuns, type RunStatusView, type SyncOverview } from './runStatus';
 export * from './schedule';
-export { type RunSummary, type StartOptions, type StartResult, startTenantSync } from './startRun';
-export { type SyncTenantResult, syncTenant } from './syncTenant';
-export type { TenantState } from './tenantState';
+export { type RunSummary, type StartOptions, type StartResult, startRun } from './startRun';
+export { type SyncSourceResult, syncSource } from './syncTenant';
+export type { SourcePhase, SourceState } from './tenantState';
+export { toWriteBatches, type WriteRecord } from './writeBatches';

@@ -1,29 +1,31 @@
-/** Where a run's state lives: table partitions, dedupe scopes and blob paths, named in one place. */
+/** Where a sync's state lives, named in one place from its `storageName` (the contact sync's is `tenant-sync`). */
 
-/** The run record (runs store partition). */
-export const RUN_KIND = 'tenant-sync';
-
-/** One row per tenant of a run (partition), keyed by the lower-cased tenant id. */
-export function tenantRowKind(runId: string): string {
-  return `${RUN_KIND}:${runId}`;
+/** One row per source of a run (partition `<storageName>:<runId>`), keyed by the lower-cased tenant id. */
+export function tenantRowKind(storageName: string, runId: string): string {
+  return `${storageName}:${runId}`;
 }
 
 export function tenantKey(tenantId: string): string {
   return tenantId.toLowerCase();
 }
 
-export const DEDUPE = {
-  /** One write batch of a tenant's plan: `<runId>/<tenantId>/<index>`. */
-  batch: 'tenant-sync-batch',
+export const dedupeScopes = (storageName: string) => ({
+  /** One write batch of a source's plan: `<runId>/<tenantId>/<index>`. */
+  batch: `${storageName}-batch`,
   /** Writing a run's report: `<runId>`. */
-  report: 'tenant-sync-report',
-} as const;
+  report: `${storageName}-report`,
+  /** One attempt to start a scheduled occurrence: `<occurrence>`. */
+  schedule: `${storageName}-schedule`,
+});
 
-/** The schedule's last handled occurrence (checkpoints store). */
-export const SCHEDULE_CHECKPOINT = { scope: 'tenant-sync', key: 'schedule' } as const;
+/** Checkpoints (never purged): the schedule's last started occurrence, and the apply-run lease. */
+export const checkpointKeys = (storageName: string) => ({
+  schedule: { scope: storageName, key: 'schedule' },
+  lease: { scope: storageName, key: 'lease' },
+});
 
-export const blobPaths = (runId: string) => {
-  const root = `tenant-sync/${runId}`;
+export const blobPaths = (storageName: string, runId: string) => {
+  const root = `${storageName}/${runId}`;
   return {
     root,
     haloSnapshot: `${root}/halo-snapshot.json`,
@@ -33,3 +35,5 @@ export const blobPaths = (runId: string) => {
     csv: (name: string) => `${root}/${name}.csv`,
   };
 };
+
+export const batchKey = (runId: string, tenantId: string, index: number) => `${runId}/${tenantKey(tenantId)}/${index}`;

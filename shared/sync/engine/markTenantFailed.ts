@@ -1,31 +1,32 @@
 import type { Container } from '../../app/container';
 import { describePoisonedMessage } from '../../runtime/poison';
-import { QUEUES } from '../../storage';
+import type { SyncDefinition } from './definition';
 import { maybeFinishRun } from './finishRun';
-import { tenantSyncMessageSchema } from './messages';
-import { getTenantRow, saveTenantState } from './tenantState';
+import { sourceMessageSchema } from './messages';
+import { getSourceRow, saveSourceState } from './tenantState';
 
-export type PoisonDeps = Pick<Container, 'stores' | 'reports' | 'now' | 'log' | 'settings'>;
+export type PoisonDeps = Pick<Container, 'stores' | 'reports' | 'now' | 'log' | 'settings' | 'config'>;
 
 /**
- * A `tenant-sync` message the host gave up on: the poison is recorded, the tenant is marked failed with the last
- * attempt's error (so the run shows why), and the run finishes if it was the last tenant. Idempotent: a tenant
+ * A source message the host gave up on: the poison is recorded, the source is marked failed with the last
+ * attempt's error (so the run shows why), and the run finishes if it was the last source. Idempotent: a source
  * already marked failed is not recorded twice.
  */
-export async function markTenantFailed(
+export async function markSourceFailed(
   deps: PoisonDeps,
+  sync: SyncDefinition,
   message: unknown,
   triggerMetadata: unknown,
 ): Promise<{ runId?: string; tenantId?: string; reason: string }> {
-  const poisoned = describePoisonedMessage(QUEUES.tenantSync, message, triggerMetadata, deps.settings.secretValues);
-  const parsed = tenantSyncMessageSchema.safeParse(message);
+  const poisoned = describePoisonedMessage(sync.queue, message, triggerMetadata, deps.settings.secretValues);
+  const parsed = sourceMessageSchema(sync).safeParse(message);
   const row = parsed.success
-    ? await getTenantRow(deps.stores.runs, parsed.data.runId, parsed.data.tenantId)
+    ? await getSourceRow(deps.stores.runs, sync.storageName, parsed.data.runId, parsed.data.tenantId)
     : undefined;
   if (!parsed.success || !row) {
     const reason = parsed.success
       ? `run ${parsed.data.runId} has no tenant ${parsed.data.tenantId}`
-      : `not a tenant-sync message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`;
+      : `not a ${sync.queue} message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`;
     await recordPoison(deps, poisoned, reason);
     return { reason };
   }
@@ -34,16 +35,17 @@ export async function markTenantFailed(
   const reason = `failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${row.state.error ?? 'no error was recorded (the attempts may have timed out)'}`;
   if (row.state.phase !== 'failed' && row.state.phase !== 'done') {
     await recordPoison(deps, poisoned, reason);
-    await saveTenantState(
+    await saveSourceState(
       deps.stores.runs,
+      sync.storageName,
       runId,
       { ...row.state, phase: 'failed', error: reason },
       row.record.startedAt,
       deps.now(),
     );
-    deps.log.error('tenant sync failed for a tenant', { runId, tenantId, reason });
+    deps.log.error(`${sync.title} failed for a tenant`, { runId, tenantId, reason });
   }
-  await maybeFinishRun(deps, runId);
+  await maybeFinishRun(deps, sync, runId);
   return { runId, tenantId, reason };
 }
 

@@ -1,25 +1,40 @@
 import { z } from 'zod';
 import { tenantId } from '../../config/integration/common';
+import type { SyncDefinition } from './definition';
 
-export const SYNC_MODES = ['match', 'plan', 'apply'] as const;
+/**
+ * One message on a sync's queue: sync this source within that run, in that mode. `kind` names the sync; each
+ * sync has its own queue, so it only confirms it (messages queued before it existed have none).
+ */
+export function sourceMessageSchema(sync: Pick<SyncDefinition, 'kind' | 'modes'>) {
+  return z
+    .object({
+      runId: z.string().trim().min(1).max(200),
+      tenantId,
+      mode: z.enum(sync.modes),
+      kind: z.literal(sync.kind).optional(),
+    })
+    .strict();
+}
 
-/** One `tenant-sync` queue message: sync this tenant within that run. */
-export const tenantSyncMessageSchema = z
-  .object({
-    runId: z.string().trim().min(1).max(200),
-    tenantId,
-    mode: z.enum(SYNC_MODES),
-  })
-  .strict();
+export interface SourceMessage {
+  runId: string;
+  tenantId: string;
+  mode: string;
+  kind?: string;
+}
 
-export type TenantSyncMessage = z.output<typeof tenantSyncMessageSchema>;
+/** `POST /api/sync/{kind}` (and `POST /api/tenant-sync`, and the CLI): every source or one, in a mode. */
+export function startRequestSchema(sync: Pick<SyncDefinition, 'modes'>) {
+  return z
+    .object({
+      tenantId: tenantId.optional(),
+      mode: z.enum(sync.modes).optional(),
+    })
+    .strict();
+}
 
-/** `POST /api/tenant-sync` (and the CLI): every customer tenant or one, in the configured mode or another. */
-export const startRequestSchema = z
-  .object({
-    tenantId: tenantId.optional(),
-    mode: z.enum(SYNC_MODES).optional(),
-  })
-  .strict();
-
-export type StartRequest = z.output<typeof startRequestSchema>;
+export interface StartRequest {
+  tenantId?: string;
+  mode?: string;
+}

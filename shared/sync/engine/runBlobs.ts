@@ -1,28 +1,33 @@
 import type { ReportStore } from '../../storage';
-import type { TenantPlan } from '../contacts/changes';
-import type { HaloSnapshot } from '../contacts/types';
+import type { SourcePlan } from './definition';
 import { blobPaths } from './keys';
 
 const JSON_TYPE = 'application/json';
 
-// Every tenant message of a run plans against the same snapshot: keep the last few parsed in memory, per store.
-const snapshotCache = new WeakMap<ReportStore, Map<string, Promise<HaloSnapshot>>>();
+// Every source message of a run plans against the same snapshot: keep the last few parsed in memory, per store.
+const snapshotCache = new WeakMap<ReportStore, Map<string, Promise<unknown>>>();
 const CACHED_RUNS = 2;
 
-export async function putHaloSnapshot(reports: ReportStore, runId: string, snapshot: HaloSnapshot): Promise<string> {
-  const path = blobPaths(runId).haloSnapshot;
+/** A run-wide snapshot (e.g. Halo read in bulk once when the run starts), stored with the run. */
+export async function putRunSnapshot(
+  reports: ReportStore,
+  storageName: string,
+  runId: string,
+  snapshot: unknown,
+): Promise<string> {
+  const path = blobPaths(storageName, runId).haloSnapshot;
   await reports.put(path, JSON.stringify(snapshot), JSON_TYPE);
   return path;
 }
 
-export function getHaloSnapshot(reports: ReportStore, runId: string): Promise<HaloSnapshot> {
-  const path = blobPaths(runId).haloSnapshot;
-  const cache = snapshotCache.get(reports) ?? new Map<string, Promise<HaloSnapshot>>();
+export function getRunSnapshot<T>(reports: ReportStore, storageName: string, runId: string): Promise<T> {
+  const path = blobPaths(storageName, runId).haloSnapshot;
+  const cache = snapshotCache.get(reports) ?? new Map<string, Promise<unknown>>();
   snapshotCache.set(reports, cache);
   const cached = cache.get(path);
-  if (cached) return cached;
-  const loading = readJson<HaloSnapshot>(reports, path).then((snapshot) => {
-    if (!snapshot) throw new Error(`the Halo snapshot of run ${runId} is missing (${path})`);
+  if (cached) return cached as Promise<T>;
+  const loading = readJson<T>(reports, path).then((snapshot) => {
+    if (!snapshot) throw new Error(`the snapshot of run ${runId} is missing (${path})`);
     return snapshot;
   });
   loading.catch(() => cache.delete(path));
@@ -31,13 +36,23 @@ export function getHaloSnapshot(reports: ReportStore, runId: string): Promise<Ha
   return loading;
 }
 
-export async function putPlan(reports: ReportStore, runId: string, plan: TenantPlan): Promise<void> {
-  await reports.put(blobPaths(runId).plan(plan.tenantId), JSON.stringify(plan), JSON_TYPE);
+export async function putPlan(
+  reports: ReportStore,
+  storageName: string,
+  runId: string,
+  plan: SourcePlan,
+): Promise<void> {
+  await reports.put(blobPaths(storageName, runId).plan(plan.tenantId), JSON.stringify(plan), JSON_TYPE);
 }
 
 /** The plan an earlier attempt stored, so that a retry applies the same plan (undefined before the first). */
-export function getPlan(reports: ReportStore, runId: string, tenantId: string): Promise<TenantPlan | undefined> {
-  return readJson<TenantPlan>(reports, blobPaths(runId).plan(tenantId));
+export function getPlan<P extends SourcePlan>(
+  reports: ReportStore,
+  storageName: string,
+  runId: string,
+  tenantId: string,
+): Promise<P | undefined> {
+  return readJson<P>(reports, blobPaths(storageName, runId).plan(tenantId));
 }
 
 async function readJson<T>(reports: ReportStore, path: string): Promise<T | undefined> {

@@ -1,65 +1,70 @@
-import type { Container } from '../../app/container';
 import { redact } from '../../runtime/redact';
-import { QUEUES } from '../../storage';
-import type { TenantPlan } from '../contacts/changes';
-import { GRAPH_USER_SELECT, tenantSnapshotFromGraph } from '../contacts/graphInput';
-import { planTenant } from '../contacts/plan';
-import { applyPlan } from './applyPlan';
+import { applyPlan, hasRecordedBatches } from './applyPlan';
+import { APPLY_MODE, type SourcePlan, type SyncDefinition, type SyncDeps } from './definition';
 import { maybeFinishRun } from './finishRun';
-import { RUN_KIND } from './keys';
-import type { TenantSyncMessage } from './messages';
-import { getHaloSnapshot, getPlan, putPlan } from './runBlobs';
-import { getTenantRow, isFinished, saveTenantState, type TenantState } from './tenantState';
+import { type HeldLease, holdLease, LeaseLostError } from './lease';
+import type { SourceMessage } from './messages';
+import { getPlan, putPlan } from './runBlobs';
+import { getSourceRow, isFinished, type SourceRow, type SourceState, saveSourceState } from './tenantState';
 
-export type SyncTenantDeps = Pick<Container, 'config' | 'graph' | 'halo' | 'log' | 'now' | 'stores' | 'reports'>;
-
-export type SyncTenantResult =
-  | { status: 'done'; state: TenantState }
-  /** A redelivery of a message whose tenant already finished: nothing is done again. */
+export type SyncSourceResult =
+  | { status: 'done'; state: SourceState }
+  /** A redelivery of a message whose source already finished: nothing is done again. */
   | { status: 'alreadyFinished' }
-  /** The run or the tenant's row does not exist: recorded as a queue failure, not retried (it never will). */
-  | { status: 'orphan'; reason: string };
+  /** The run or the source's row does not exist: recorded as a queue failure, not retried (it never will). */
+  | { status: 'orphan'; reason: string }
+  /** The run lost its lease to a newer run: this source is marked failed and nothing more is written for it. */
+  | { status: 'superseded'; reason: string };
 
 /**
- * One tenant of a run: read the tenant from Graph with one client (its domains, its users with `$select`, its
- * name), plan against the run's Halo snapshot, and in apply mode send the plan in batches. The first attempt
- * stores the plan; retries apply that same plan, skipping the batches already sent. A failure is recorded on the
- * tenant's row and thrown, so the host retries the message (and finally poisons it: see markTenantFailed).
+ * One source of a run: plan it (the sync reads Graph and Halo and runs its pure planner), and in apply mode send
+ * the plan in recorded batches while holding the run's lease. The first attempt stores the plan; retries apply
+ * that same plan, skipping the batches already sent, and never plan again once a batch was claimed (a plan made
+ * from the run's snapshot after some of its writes would repeat them). A failure is recorded on the source's
+ * row and thrown, so the host retries the message (and finally poisons it: see markTenantFailed).
  */
-export async function syncTenant(
-  deps: SyncTenantDeps,
-  message: TenantSyncMessage,
+export async function syncSource<P extends SourcePlan>(
+  deps: SyncDeps,
+  sync: SyncDefinition<P>,
+  message: SourceMessage,
   delivery: { dequeueCount: number },
-): Promise<SyncTenantResult> {
+): Promise<SyncSourceResult> {
   const { runId, tenantId, mode } = message;
-  const log = deps.log.child({ flow: 'tenant-sync', runId, tenantId });
-  const run = await deps.stores.runs.get(RUN_KIND, runId);
-  const row = run ? await getTenantRow(deps.stores.runs, runId, tenantId) : undefined;
+  const log = deps.log.child({ flow: sync.storageName, runId, tenantId });
+  const run = await deps.stores.runs.get(sync.storageName, runId);
+  const row = run ? await getSourceRow(deps.stores.runs, sync.storageName, runId, tenantId) : undefined;
   if (!run || !row) {
     const reason = run ? `tenant ${tenantId} is not part of run ${runId}` : `run ${runId} does not exist`;
-    await deps.stores.queueFailures.record({ queue: QUEUES.tenantSync, message: JSON.stringify(message), reason });
-    log.error('tenant sync message ignored', { reason });
+    await deps.stores.queueFailures.record({ queue: sync.queue, message: JSON.stringify(message), reason });
+    log.error(`${sync.title} message ignored`, { reason });
     return { status: 'orphan', reason };
   }
   if (isFinished(row.state)) {
-    await maybeFinishRun(deps, runId);
+    await maybeFinishRun(deps, sync, runId);
     return { status: 'alreadyFinished' };
   }
-  const state: TenantState = { ...row.state, phase: 'syncing', attempts: row.state.attempts + 1 };
-  const save = () => saveTenantState(deps.stores.runs, runId, state, row.record.startedAt, deps.now());
-  await save();
+  const state: SourceState = { ...row.state, phase: 'syncing', attempts: row.state.attempts + 1 };
+  const save = () =>
+    saveSourceState(deps.stores.runs, sync.storageName, runId, state, row.record.startedAt, deps.now());
+  let lease: HeldLease | undefined;
   try {
-    const plan = (await getPlan(deps.reports, runId, tenantId)) ?? (await planFresh(deps, message, state));
-    state.match = plan.match;
+    if (mode === APPLY_MODE) lease = await holdLease(deps, sync.storageName, runId);
+    await save();
+    const plan = await storedOrFreshPlan(deps, sync, { runId, mode, log }, row);
+    Object.assign(state, sync.sourceDetails(plan));
     state.changes = countKinds(plan);
-    state.skippedUsers = plan.skippedUsers.length;
-    if (mode === 'apply') {
-      const applied = await applyPlan(deps, { runId, plan, dequeueCount: delivery.dequeueCount });
+    if (mode === APPLY_MODE) {
+      const applied = await applyPlan(deps, sync, {
+        runId,
+        plan,
+        dequeueCount: delivery.dequeueCount,
+        beforeBatch: () => lease!.check(),
+      });
       state.batches = { total: applied.batches, written: applied.batches };
       state.appliedChanges = applied.appliedChanges;
-      if (applied.recoveredCreates > 0) {
-        log.warn('contacts an interrupted attempt had created were not created again', {
-          contacts: applied.recoveredCreates,
+      if (applied.recoveredRecords > 0) {
+        log.warn('records an interrupted attempt had written were not written again', {
+          records: applied.recoveredRecords,
         });
       }
     }
@@ -67,40 +72,65 @@ export async function syncTenant(
     delete state.error;
     await save();
   } catch (error) {
+    if (error instanceof LeaseLostError) return superseded(deps, sync, runId, state, row, error);
     state.phase = 'retrying';
     state.error = redact((error as Error).message);
-    log.warn('tenant sync attempt failed; the message will be retried', {
+    log.warn(`${sync.title} attempt failed; the message will be retried`, {
       attempt: state.attempts,
       error: state.error,
     });
     await save().catch((saveError) => log.error('could not record the failed attempt', { error: saveError }));
     throw error;
+  } finally {
+    lease?.stop();
   }
-  log.info('tenant synced', { mode, changes: state.changes, applied: state.appliedChanges });
-  await maybeFinishRun(deps, runId);
+  log.info(`${sync.title}: source synced`, { mode, changes: state.changes, applied: state.appliedChanges });
+  await maybeFinishRun(deps, sync, runId);
   return { status: 'done', state };
 }
 
-async function planFresh(deps: SyncTenantDeps, message: TenantSyncMessage, state: TenantState): Promise<TenantPlan> {
-  if (!deps.graph) throw new Error('tenant sync needs Microsoft Graph: set GRAPH_CLIENT_ID and GRAPH_HOME_TENANT_ID');
-  const graph = deps.graph.forTenant(message.tenantId);
-  // The organisation first: it fetches the tenant's one token, which the other two reuse.
-  const organization = await graph.getOrganization();
-  const [domains, users] = await Promise.all([graph.listDomains(), graph.listUsers({ select: GRAPH_USER_SELECT })]);
-  const tenant = tenantSnapshotFromGraph({
-    tenantId: message.tenantId,
-    displayName: organization.displayName || state.displayName,
-    domains,
-    users,
-  });
-  const halo = await getHaloSnapshot(deps.reports, message.runId);
-  const plan = planTenant(tenant, halo, deps.config.tenantSync, { contacts: message.mode !== 'match' });
-  await putPlan(deps.reports, message.runId, plan);
+async function storedOrFreshPlan<P extends SourcePlan>(
+  deps: SyncDeps,
+  sync: SyncDefinition<P>,
+  run: { runId: string; mode: string; log: SyncDeps['log'] },
+  row: SourceRow,
+): Promise<P> {
+  const stored = await getPlan<P>(deps.reports, sync.storageName, run.runId, row.state.tenantId);
+  if (stored) return stored;
+  if (await hasRecordedBatches(deps, sync, run.runId, row.state.tenantId)) {
+    throw new Error(
+      `the plan of tenant ${row.state.tenantId} is missing although some of its writes were recorded; it is not planned again from the run's snapshot, which predates those writes: start a new run`,
+    );
+  }
+  const plan = await sync.planSource(deps, run, row.state);
+  await putPlan(deps.reports, sync.storageName, run.runId, plan);
   return plan;
 }
 
-function countKinds(plan: TenantPlan): NonNullable<TenantState['changes']> {
-  const counts: NonNullable<TenantState['changes']> = {};
+async function superseded(
+  deps: SyncDeps,
+  sync: SyncDefinition,
+  runId: string,
+  state: SourceState,
+  row: SourceRow,
+  error: LeaseLostError,
+): Promise<SyncSourceResult> {
+  const reason = `not synced: ${error.message} (a run whose lease expired was taken over; nothing more is written for it)`;
+  await saveSourceState(
+    deps.stores.runs,
+    sync.storageName,
+    runId,
+    { ...state, phase: 'failed', error: reason },
+    row.record.startedAt,
+    deps.now(),
+  );
+  deps.log.warn(`${sync.title}: source left to the run that took over`, { runId, tenantId: state.tenantId, reason });
+  await maybeFinishRun(deps, sync, runId);
+  return { status: 'superseded', reason };
+}
+
+function countKinds(plan: SourcePlan): Record<string, number> {
+  const counts: Record<string, number> = {};
   for (const change of plan.changes) counts[change.kind] = (counts[change.kind] ?? 0) + 1;
   return counts;
 }
