@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
 import type { AppSettings } from '../config/appSettings';
@@ -22,7 +22,7 @@ import {
   subscriptionStore,
   workerStore,
 } from '../storage';
-import type { Container } from './container';
+import type { Container, GraphAppOptions } from './container';
 
 export interface ContainerOptions {
   readonly sink: LogSink;
@@ -69,6 +69,7 @@ export function buildContainer(settings: AppSettings, config: IntegrationConfig,
     now,
     halo,
     graph: graphFactoryFor(settings, log),
+    graphForApp: graphAppsFor(settings, log),
     secrets,
     storage,
     stores: {
@@ -121,6 +122,36 @@ function graphFactoryFor(settings: AppSettings, log: Container['log']): GraphCli
     authorityHost: settings.GRAPH_AUTHORITY_HOST,
     log: log.child({ component: 'graph' }),
   });
+}
+
+/** One factory (and token cache) per app, tenant and credential: a rotated secret gets a new one. */
+function graphAppsFor(settings: AppSettings, log: Container['log']): (app: GraphAppOptions) => GraphClientFactory {
+  const factories = new Map<string, GraphClientFactory>();
+  return (app) => {
+    const proof =
+      app.credential.kind === 'secret'
+        ? app.credential.secret
+        : app.credential.kind === 'certificate'
+          ? app.credential.pem
+          : (app.credential.clientId ?? '');
+    const fingerprint = createHash('sha256').update(proof).digest('base64url');
+    const key = [app.clientId.toLowerCase(), app.homeTenantId.toLowerCase(), app.credential.kind, fingerprint].join(
+      '|',
+    );
+    let factory = factories.get(key);
+    if (!factory) {
+      factory = createGraphClientFactory({
+        clientId: app.clientId,
+        credential: app.credential,
+        homeTenantId: app.homeTenantId,
+        baseUrl: settings.GRAPH_BASE_URL,
+        authorityHost: settings.GRAPH_AUTHORITY_HOST,
+        log: log.child({ component: 'graph', clientId: app.clientId }),
+      });
+      factories.set(key, factory);
+    }
+    return factory;
+  };
 }
 
 function knownValuesOf(secrets: SecretProvider): readonly string[] {

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { AppSettings } from '../config/appSettings';
 import type { IntegrationConfig } from '../config/integration';
 import type { GraphClientFactory } from '../graph';
+import type { GraphCredentialOptions } from '../graph/credentials';
 import type { HaloClient } from '../halo';
 import type { Logger } from '../runtime/logger';
 import type { SecretProvider } from '../secrets';
@@ -32,6 +33,13 @@ export interface StateStores {
   readonly retention: RetentionStore;
 }
 
+/** An app registration in one tenant (its home tenant): which app, and how it proves itself. */
+export interface GraphAppOptions {
+  readonly clientId: string;
+  readonly homeTenantId: string;
+  readonly credential: GraphCredentialOptions;
+}
+
 /**
  * Everything a function handler needs, built once by the composition root from the settings (or by the local
  * stack and the tests from theirs). Handlers receive it; they never build clients or read the environment.
@@ -44,6 +52,11 @@ export interface Container {
   readonly halo: HaloClient;
   /** Absent when no Graph app is configured: mail and tenant sync then report themselves as not configured. */
   readonly graph: GraphClientFactory | undefined;
+  /**
+   * Graph for an app registration of its own (an Entra ID connection with its own client id and secret or
+   * certificate), against the same Graph and authority hosts as `graph`; cached per app and credential.
+   */
+  graphForApp(app: GraphAppOptions): GraphClientFactory;
   readonly secrets: SecretProvider;
   readonly storage: StorageConnection;
   readonly stores: StateStores;

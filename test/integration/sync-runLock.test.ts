@@ -42,7 +42,7 @@ describe('tenant sync: one apply run at a time', () => {
   it('two overlapping apply starts (HTTP and the timer): one runs, the other is refused with its id; 0 duplicates', async () => {
     await stack.container.stores.checkpoints.put(SCHEDULE.scope, SCHEDULE.key, LONG_AGO);
     // Slow contact writes keep the run busy while the later starts arrive.
-    stack.halo.faults.add({ kind: 'latency', latencyMs: 800, method: 'POST', path: '/api/Users', times: 3 });
+    stack.halo.faults.add({ effect: { kind: 'latency', ms: 800 }, method: 'POST', path: '/api/Users', times: 3 });
     const before = await runs();
     const [http] = await Promise.all([postSync(stack, { mode: 'apply' }), stack.runner.runTimer('syncTimer')]);
 

@@ -55,9 +55,12 @@ export async function applyPlan<P extends SourcePlan>(
       result.appliedChanges += batch.changeCount;
       continue;
     }
-    const bodies = await sync.beforeSend(deps, batch, { plan, recovering: claim.tookOver });
+    const bodies = await sync.beforeSend(deps, batch, { plan, recovering: claim.tookOver, runId });
     result.recoveredRecords += batch.bodies.length - bodies.length;
-    if (bodies.length > 0) await deps.halo.post(batch.resource, bodies);
+    if (bodies.length > 0) {
+      if (sync.send) await sync.send(deps, batch, bodies, { plan, runId });
+      else await deps.halo.post(batch.resource, bodies);
+    }
     await dedupe.complete(scope, key, { records: bodies.length });
     result.sent++;
     result.appliedChanges += batch.changeCount;

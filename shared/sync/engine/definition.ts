@@ -53,7 +53,10 @@ export interface SyncSettings {
   readonly writeBatchSize: number;
 }
 
-export type SyncDeps = Pick<Container, 'config' | 'graph' | 'halo' | 'log' | 'now' | 'storage' | 'stores' | 'reports'>;
+export type SyncDeps = Pick<
+  Container,
+  'config' | 'graph' | 'graphForApp' | 'halo' | 'log' | 'now' | 'secrets' | 'storage' | 'stores' | 'reports'
+>;
 
 export interface RunContext {
   readonly runId: string;
@@ -114,7 +117,22 @@ export interface SyncDefinition<P extends SourcePlan = SourcePlan> {
    * Last look before a batch is sent: the bodies to send. `recovering` is true when an earlier delivery claimed
    * this batch and may or may not have sent it: drop what Halo already has (look up before a retry).
    */
-  beforeSend(deps: SyncDeps, batch: WriteBatch, context: { plan: P; recovering: boolean }): Promise<unknown[]>;
+  beforeSend(
+    deps: SyncDeps,
+    batch: WriteBatch,
+    context: { plan: P; recovering: boolean; runId: string },
+  ): Promise<unknown[]>;
+  /**
+   * Sends one batch's bodies (what beforeSend returned) and does at once what must follow Halo's answer, e.g.
+   * record the ids of created records that later batches of the plan refer to. Default: `POST <resource>`.
+   */
+  send?(deps: SyncDeps, batch: WriteBatch, bodies: unknown[], context: { plan: P; runId: string }): Promise<void>;
+  /**
+   * Apply mode, once every batch of the source's plan has been sent and before the source counts as done: e.g.
+   * store the delta checkpoint the plan was read from. A failure is retried with the message (the batches are
+   * not sent again), so it must be idempotent.
+   */
+  afterApply?(deps: SyncDeps, plan: P, context: { runId: string }): Promise<void>;
   /** What the source's status row shows besides its counts (e.g. how its company was matched). */
   sourceDetails(plan: P): Record<string, unknown>;
   /** Run totals for the run record (e.g. matched, unmatched, changes per kind). */

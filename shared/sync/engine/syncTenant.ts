@@ -62,6 +62,7 @@ export async function syncSource<P extends SourcePlan>(
       });
       state.batches = { total: applied.batches, written: applied.batches };
       state.appliedChanges = applied.appliedChanges;
+      await sync.afterApply?.(deps, plan, { runId });
       if (applied.recoveredRecords > 0) {
         log.warn('records an interrupted attempt had written were not written again', {
           records: applied.recoveredRecords,
