@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDevTls } from './dev-tls.mjs';
+import { takeSuiteLock } from './suite-lock.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const filters = process.argv.slice(2);
@@ -25,6 +26,7 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+if (filters.length === 0) await takeSuiteLock();
 const tls = await ensureDevTls(root);
 const child = spawn(
   process.execPath,
