@@ -117,7 +117,17 @@ describe('storage retention on Azurite (stateRetention)', () => {
     );
     assert.ok(!(await rowsOf(TABLES.runs)).includes(`tenant-sync/${runningOld.runId}`));
     assert.deepEqual(await rowsOf(TABLES.jobs), ['job/job-failed-late', 'job/job-queued', 'job/job-running']);
-    assert.deepEqual(await rowsOf(TABLES.mailLog), ['support/mail-recent']);
+    // Each mail has its message row and its time-index row; both of the old mail went, both of the recent stayed.
+    const mailRows = await rowsOf(TABLES.mailLog);
+    assert.deepEqual(
+      mailRows.filter((row) => !row.startsWith('support/~')),
+      ['support/mail-recent'],
+    );
+    assert.equal(mailRows.length, 2);
+    assert.deepEqual(
+      (await stores.mailLog.search({ mailboxes: ['support'] })).entries.map((e) => e.messageId),
+      ['mail-recent'],
+    );
     assert.deepEqual(await rowsOf(TABLES.queueFailures), [`halo-events/${failureRecent.id}`]);
     assert.notEqual(failureOld.id, failureRecent.id);
     assert.deepEqual(
@@ -129,13 +139,13 @@ describe('storage retention on Azurite (stateRetention)', () => {
       state,
     );
 
-    // One log line with counts per table, and nothing of the rows themselves.
+    // One log line with counts of rows per table (a mail is two rows), and nothing of the rows themselves.
     const lines = logs.filter((entry) => entry.message.startsWith('state retention'));
     assert.equal(lines.length, 1);
     assert.equal(lines[0]?.level, 'info');
     assert.deepEqual(lines[0]?.fields, {
-      deleted: { dedupe: 1, runs: 2, jobs: 2, maillog: 1, queuefailures: 1 },
-      total: 7,
+      deleted: { dedupe: 1, runs: 2, jobs: 2, maillog: 2, queuefailures: 1 },
+      total: 8,
     });
     assert.doesNotMatch(JSON.stringify(lines[0]), /old-done|mail-old|job-succeeded|support|halo-events/);
 

@@ -16,7 +16,14 @@ export interface ListOptions {
   readonly filter?: string;
   /** At most this many rows (in key order). */
   readonly top?: number;
+  /** Only these properties (the keys and ETag always come back). */
+  readonly select?: readonly string[];
 }
+
+/** One operation of a transaction: all in one partition, applied together or not at all. */
+export type TableAction =
+  | { readonly kind: 'upsert'; readonly rowKey: string; readonly properties: EntityProperties }
+  | { readonly kind: 'delete'; readonly rowKey: string };
 
 /** A table client with the few operations the repositories need, mapping conflicts to ConcurrencyError. */
 export interface EntityTable {
@@ -39,6 +46,13 @@ export interface EntityTable {
   delete(partitionKey: string, rowKey: string, etag?: string): Promise<boolean>;
   /** Rows of one partition, or of all partitions when partitionKey is undefined. */
   list(partitionKey: string | undefined, options?: ListOptions): Promise<StoredEntity[]>;
+  /** Rows in key order, one service page at a time (stop iterating to stop reading). */
+  pages(
+    partitionKey: string | undefined,
+    options?: Omit<ListOptions, 'top'> & { pageSize?: number },
+  ): AsyncIterable<StoredEntity[]>;
+  /** Up to 100 actions on rows of one partition, applied atomically (an entity group transaction). */
+  transact(partitionKey: string, actions: readonly TableAction[]): Promise<void>;
 }
 
 export function entityTable(connection: StorageConnection, name: string): EntityTable {
@@ -93,20 +107,40 @@ export function entityTable(connection: StorageConnection, name: string): Entity
       }
     },
     async list(partitionKey, options = {}) {
-      const clauses: string[] = [];
-      if (partitionKey !== undefined) clauses.push(`PartitionKey eq '${partitionKey.replace(/'/g, "''")}'`);
-      if (options.filter) clauses.push(`(${options.filter})`);
-      const filter = clauses.length > 0 ? clauses.join(' and ') : undefined;
       const out: StoredEntity[] = [];
       const top = options.top ?? Number.POSITIVE_INFINITY;
       if (top <= 0) return out;
-      for await (const row of client.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      const rows = client.listEntities<Record<string, unknown>>({ queryOptions: queryOptions(partitionKey, options) });
+      for await (const row of rows) {
         out.push(toStored(row));
         if (out.length >= top) break;
       }
       return out;
     },
+    async *pages(partitionKey, options = {}) {
+      const rows = client.listEntities<Record<string, unknown>>({ queryOptions: queryOptions(partitionKey, options) });
+      for await (const page of rows.byPage({ maxPageSize: options.pageSize ?? 1000 })) yield page.map(toStored);
+    },
+    async transact(partitionKey, actions) {
+      if (actions.length === 0) return;
+      if (actions.length > 100) throw new RangeError(`a transaction holds at most 100 actions, not ${actions.length}`);
+      await client.submitTransaction(
+        actions.map((action) =>
+          action.kind === 'delete'
+            ? (['delete', { partitionKey, rowKey: action.rowKey }] as const)
+            : (['upsert', entity(partitionKey, action.rowKey, action.properties), 'Replace'] as const),
+        ),
+      );
+    },
   };
+}
+
+function queryOptions(partitionKey: string | undefined, options: Omit<ListOptions, 'top'>) {
+  const clauses: string[] = [];
+  if (partitionKey !== undefined) clauses.push(`PartitionKey eq '${partitionKey.replace(/'/g, "''")}'`);
+  if (options.filter) clauses.push(`(${options.filter})`);
+  const filter = clauses.length > 0 ? clauses.join(' and ') : undefined;
+  return { filter, ...(options.select ? { select: [...options.select] } : {}) };
 }
 
 function toStored(row: TableEntityResult<Record<string, unknown>>): StoredEntity {
