@@ -1,4 +1,4 @@
-import type { TableClient, TableEntityResult } from '@azure/data-tables';
+import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
 import { type StorageConnection, tableClient } from '../connection';
 import { ConcurrencyError, statusOf } from '../errors';
 
@@ -22,7 +22,11 @@ export interface ListOptions {
 
 /** One operation of a transaction: all in one partition, applied together or not at all. */
 export type TableAction =
+  /** Insert-if-absent: an existing row fails the transaction with ConcurrencyError('already-exists'). */
+  | { readonly kind: 'create'; readonly rowKey: string; readonly properties: EntityProperties }
   | { readonly kind: 'upsert'; readonly rowKey: string; readonly properties: EntityProperties }
+  /** Replace only at this ETag: a changed row fails the transaction with ConcurrencyError('stale-etag'). */
+  | { readonly kind: 'update'; readonly rowKey: string; readonly properties: EntityProperties; readonly etag: string }
   | { readonly kind: 'delete'; readonly rowKey: string };
 
 /** A table client with the few operations the repositories need, mapping conflicts to ConcurrencyError. */
@@ -51,8 +55,11 @@ export interface EntityTable {
     partitionKey: string | undefined,
     options?: Omit<ListOptions, 'top'> & { pageSize?: number },
   ): AsyncIterable<StoredEntity[]>;
-  /** Up to 100 actions on rows of one partition, applied atomically (an entity group transaction). */
-  transact(partitionKey: string, actions: readonly TableAction[]): Promise<void>;
+  /**
+   * Up to 100 actions on rows of one partition, applied atomically (an entity group transaction). Returns the new
+   * ETag of each action's row (empty for a delete), in order.
+   */
+  transact(partitionKey: string, actions: readonly TableAction[]): Promise<string[]>;
 }
 
 export function entityTable(connection: StorageConnection, name: string): EntityTable {
@@ -122,17 +129,36 @@ export function entityTable(connection: StorageConnection, name: string): Entity
       for await (const page of rows.byPage({ maxPageSize: options.pageSize ?? 1000 })) yield page.map(toStored);
     },
     async transact(partitionKey, actions) {
-      if (actions.length === 0) return;
+      if (actions.length === 0) return [];
       if (actions.length > 100) throw new RangeError(`a transaction holds at most 100 actions, not ${actions.length}`);
-      await client.submitTransaction(
-        actions.map((action) =>
-          action.kind === 'delete'
-            ? (['delete', { partitionKey, rowKey: action.rowKey }] as const)
-            : (['upsert', entity(partitionKey, action.rowKey, action.properties), 'Replace'] as const),
-        ),
-      );
+      try {
+        const response = await client.submitTransaction(
+          actions.map((action) => transactionAction(partitionKey, action)),
+        );
+        return actions.map((_, i) => response.subResponses[i]?.etag ?? '');
+      } catch (error) {
+        // The service names the failed action's status; the row is the first one that could have failed that way.
+        const status = statusOf(error);
+        const culprit =
+          actions.find((a) => (status === 409 ? a.kind === 'create' : status === 412 ? a.kind === 'update' : false)) ??
+          actions[0]!;
+        return conflict(error, partitionKey, culprit.rowKey);
+      }
     },
   };
+
+  function transactionAction(partitionKey: string, action: TableAction): TransactionAction {
+    switch (action.kind) {
+      case 'create':
+        return ['create', entity(partitionKey, action.rowKey, action.properties)];
+      case 'upsert':
+        return ['upsert', entity(partitionKey, action.rowKey, action.properties), 'Replace'];
+      case 'update':
+        return ['update', entity(partitionKey, action.rowKey, action.properties), 'Replace', { etag: action.etag }];
+      case 'delete':
+        return ['delete', { partitionKey, rowKey: action.rowKey }];
+    }
+  }
 }
 
 function queryOptions(partitionKey: string | undefined, options: Omit<ListOptions, 'top'>) {
