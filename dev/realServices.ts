@@ -11,7 +11,7 @@ import { ConfigError } from '../shared/config/zodIssues';
 import type { LogSink } from '../shared/runtime/logger';
 import { ensureStorage } from '../shared/storage';
 import { startLocalStorage } from './azurite';
-import { loadFunctionFiles, parseHostJson, realTimers, startLocalRunner } from './runner';
+import { loadFunctionFiles, localEasyAuth, parseHostJson, realTimers, startLocalRunner } from './runner';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -40,6 +40,8 @@ export async function startRealServices(options: {
     stopStorage = () => storage.stop();
     say('halo-bridge: storage is an in-memory Azurite on ports 10000-10002');
   }
+  // The runner plays App Service Authentication and signs the local operator in (loopback only).
+  values.WEBSITE_AUTH_ENABLED = 'True';
   const settings = loadAppSettings(values);
   const credential = new DefaultAzureCredential();
   const container = buildContainer(settings, config, { sink: options.sink, azureCredential: () => credential });
@@ -66,6 +68,7 @@ export async function startRealServices(options: {
     settings: values,
     log: container.log.child({ component: 'runner' }),
     timers: options.once ? { setTimeout: () => undefined, clearTimeout: () => {} } : realTimers,
+    easyAuth: localEasyAuth(),
   });
   say(`halo-bridge: Functions app on ${runner.url}/api against ${settings.HALO_BASE_URL}`);
   let stopping = false;

@@ -1,3 +1,4 @@
+export { type EasyAuth, localEasyAuth, SESSION_COOKIE } from './easyAuth';
 export { type HostJson, parseHostJson, parseTimeSpan, type QueueSettings, readHostJson } from './hostJson';
 export type { HostKeys } from './httpAuth';
 export type { FunctionStats, InvocationListener, InvocationRecord, TriggerKind } from './invocations';

@@ -7,6 +7,7 @@ import type { Logger } from '../../shared/runtime/logger';
 import { redact } from '../../shared/runtime/redact';
 import type { FunctionDefinition, HttpFunction, QueueFunction, TimerFunction } from '../../shared/runtime/registry';
 import { poisonQueueName } from '../../shared/storage/names';
+import { type EasyAuth, stripIdentityHeaders } from './easyAuth';
 import type { HostJson } from './hostJson';
 import type { HostKeys } from './httpAuth';
 import { buildRoutes, dispatch, readIncoming, writeResponse, writeStatus } from './httpServer';
@@ -43,6 +44,11 @@ export interface LocalRunnerOptions {
   readonly timers?: TimerApi;
   /** How long stop() waits for running handlers (default 10 s). */
   readonly stopTimeoutMs?: number;
+  /**
+   * App Service Authentication in front of the HTTP routes (the local sign-in, dev/runner/easyAuth.ts). Without
+   * it, identity headers are still removed from incoming requests, as App Service would.
+   */
+  readonly easyAuth?: EasyAuth;
 }
 
 export interface DrainOptions {
@@ -146,6 +152,10 @@ export async function startLocalRunner(options: LocalRunnerOptions): Promise<Loc
         writeStatus(res, 413);
         return;
       }
+      if (options.easyAuth?.handle(incoming, res)) return;
+      incoming.headers = options.easyAuth
+        ? options.easyAuth.headersFor(incoming.headers)
+        : stripIdentityHeaders(incoming.headers);
       const match = dispatch(routes, options.keys, incoming);
       if (match.kind === 'not-found') return writeStatus(res, 404);
       if (match.kind === 'unauthorized') return writeStatus(res, 401);

@@ -20,6 +20,7 @@ import { type KeyVaultSimulator, startKeyVaultSimulator } from '../keyvault-sim/
 import {
   type LocalRunner,
   loadFunctionFiles,
+  localEasyAuth,
   parseHostJson,
   realTimers,
   startLocalRunner,
@@ -141,6 +142,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       HALO_WEBHOOK_USERNAME: webhook.username,
       HALO_WEBHOOK_PASSWORD: webhook.password,
       PUBLIC_BASE_URL: runnerUrl,
+      // The runner plays App Service Authentication (dev/runner/easyAuth.ts), as Azure does in front of the app.
+      WEBSITE_AUTH_ENABLED: 'True',
       ...options.settings,
     };
     const jobPublicKey = exportPublicKey(jobKeys.publicKey);
@@ -174,6 +177,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       settings,
       log: container.log.child({ component: 'runner' }),
       timers: options.timers ? realTimers : idleTimers,
+      easyAuth: localEasyAuth(),
     });
     stops.push(() => runner.stop());
 

@@ -70,6 +70,15 @@ export const appSettingsSchema = z.object({
   /** The public https base of the Function App, used for Graph notification URLs; defaults from WEBSITE_HOSTNAME. */
   PUBLIC_BASE_URL: url.optional(),
   WEBSITE_HOSTNAME: text.optional(),
+  /**
+   * Set to `True` by App Service when its Authentication (infra/app/auth.bicep) is enabled: only then does the
+   * platform strip the `X-MS-CLIENT-PRINCIPAL` headers from incoming requests, so only then does the console trust
+   * them. The local runner sets it because it does the same (dev/runner/easyAuth.ts).
+   */
+  WEBSITE_AUTH_ENABLED: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim().toLowerCase() === 'true'),
 });
 /**
  * A value still holding local.settings.sample.json's `<...>` text. A secret only when the whole value is one (a

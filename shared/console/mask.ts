@@ -1,6 +1,9 @@
 import { redact } from '../runtime/redact';
 
 const EXTRA_PATTERNS: [RegExp, string][] = [
+  // A private key cut off by a tail or a truncation: whatever is left of it.
+  [/^[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/, '[private key ***]'],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*$/, '[private key ***]'],
   // JSON Web Tokens (access and ID tokens) anywhere in text.
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g, '***'],
   // key: value and key=value lines of script output ("Password: x", "ApiKey = y", "client_secret=z").

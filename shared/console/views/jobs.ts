@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { DEDUPE } from '../../automation/useCases/scopes';
+import type { JobSummary, StoredJob } from '../../storage';
+import type { ConsoleDeps } from '../deps';
+import { knownSecrets } from '../deps';
+import { haloLinks } from '../haloLinks';
+import { maskSecrets, tail } from '../mask';
+import { pageLimit } from '../query';
+
+export const jobsQuerySchema = z
+  .object({
+    status: z
+      .string()
+      .trim()
+      .regex(/^[a-zA-Z]+$/, { message: 'must be a job status, e.g. failed' })
+      .optional(),
+    script: z.string().trim().min(1).max(260).optional(),
+    ticket: z.coerce.number().int().positive().optional(),
+    worker: z.string().trim().min(1).max(128).optional(),
+    after: z
+      .string()
+      .regex(/^[0-9]{16}-[A-Za-z0-9._%-]+$/, { message: 'is not a cursor this console gave out' })
+      .optional(),
+    limit: pageLimit(200, 25),
+  })
+  .strict();
+
+export type JobsQuery = z.output<typeof jobsQuerySchema>;
+
+export interface JobRow {
+  readonly id: string;
+  readonly status: string;
+  readonly script: string;
+  readonly group: string;
+  /** e.g. `webhook:…`, `haloScriptQueue:17`, `schedule:nightly`. */
+  readonly source: string;
+  readonly ticketId?: number;
+  readonly ticketUrl?: string;
+  readonly workerId?: string;
+  readonly createdAt: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  readonly durationMs?: number;
+  /** The last lines of the script's output, secrets masked. */
+  readonly outputTail?: string;
+  readonly error?: string;
+  /** What the result wrote to Halo ("status 21", "private note added"), once a result was applied. */
+  readonly haloWrites?: readonly string[];
+}
+
+export interface JobsView {
+  readonly jobs: readonly JobRow[];
+  readonly next?: string;
+}
+
+export interface JobDetail extends JobRow {
+  /** The whole stored output (up to ~30 K characters), secrets masked. */
+  readonly output?: string;
+}
+
+/** The Scripts page and `cli jobs`: the newest jobs, what they printed and what they made Halo do. */
+export async function jobsView(deps: ConsoleDeps, query: JobsQuery): Promise<JobsView> {
+  const page = await deps.stores.jobs.page({
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.script ? { script: query.script } : {}),
+    ...(query.ticket !== undefined ? { ticketId: query.ticket } : {}),
+    ...(query.worker ? { workerId: query.worker } : {}),
+    ...(query.after ? { after: query.after } : {}),
+    limit: query.limit,
+  });
+  const writes = await Promise.all(page.jobs.map((job) => haloWritesOf(deps, job.id)));
+  return {
+    jobs: page.jobs.map((job, i) => jobRow(deps, job, job.outputTail, writes[i])),
+    ...(page.next ? { next: page.next } : {}),
+  };
+}
+
+export async function jobDetail(deps: ConsoleDeps, id: string): Promise<JobDetail | undefined> {
+  const job = await deps.stores.jobs.get(id);
+  if (!job) return undefined;
+  const row = jobRow(deps, job, job.output, await haloWritesOf(deps, id));
+  return { ...row, ...(job.output !== undefined ? { output: maskSecrets(job.output, knownSecrets(deps)) } : {}) };
+}
+
+function jobRow(
+  deps: ConsoleDeps,
+  job: JobSummary | StoredJob,
+  output: string | undefined,
+  haloWrites: readonly string[] | undefined,
+): JobRow {
+  const secrets = knownSecrets(deps);
+  const started = job.startedAt ? Date.parse(job.startedAt) : Number.NaN;
+  const finished = job.finishedAt ? Date.parse(job.finishedAt) : Number.NaN;
+  return {
+    id: job.id,
+    status: job.status,
+    script: job.script,
+    group: job.group,
+    source: job.source,
+    ...(job.ticketId !== undefined
+      ? { ticketId: job.ticketId, ticketUrl: haloLinks(deps.settings.HALO_BASE_URL).ticket(job.ticketId) }
+      : {}),
+    ...(job.workerId ? { workerId: job.workerId } : {}),
+    createdAt: job.createdAt,
+    ...(job.startedAt ? { startedAt: job.startedAt } : {}),
+    ...(job.finishedAt ? { finishedAt: job.finishedAt } : {}),
+    ...(Number.isFinite(finished - started) ? { durationMs: finished - started } : {}),
+    ...(output ? { outputTail: tail(maskSecrets(output, secrets)) } : {}),
+    ...(job.error ? { error: maskSecrets(job.error, secrets) } : {}),
+    ...(haloWrites ? { haloWrites } : {}),
+  };
+}
+
+/** The result handler records what it wrote to Halo with its claim on the job's result. */
+async function haloWritesOf(deps: ConsoleDeps, jobId: string): Promise<readonly string[] | undefined> {
+  const record = await deps.stores.dedupe.get(DEDUPE.jobResult, jobId);
+  const wrote = (record?.result as { wrote?: unknown } | undefined)?.wrote;
+  return Array.isArray(wrote) && wrote.every((w) => typeof w === 'string') ? wrote : undefined;
+}

@@ -1,0 +1,325 @@
+import { createHash } from 'node:crypto';
+import type { RunRecord } from '../../storage';
+import { getRunStatus } from '../../sync/useCases';
+import type { ConsoleDeps } from '../deps';
+import { knownSecrets } from '../deps';
+import { haloLinks } from '../haloLinks';
+import { maskSecrets } from '../mask';
+import { type FailureCounts, failureCounts } from './failures';
+import { mailView } from './mail';
+import { nextOccurrence, syncKinds } from './syncs';
+
+/** A timer function as the registry defines it (the overview shows when each fires next). */
+export interface TimerInfo {
+  readonly name: string;
+  readonly schedule: string;
+}
+
+export type Health = 'ok' | 'warning' | 'failed' | 'idle';
+
+export interface FlowHealth {
+  readonly id: string;
+  readonly title: string;
+  readonly health: Health;
+  /** The newest run (or job), in words. */
+  readonly last?: { readonly status: string; readonly at: string; readonly summary: string; readonly error?: string };
+  readonly nextRunAt?: string;
+  /** The console page with the details. */
+  readonly page: string;
+}
+
+export interface TenantHealth {
+  readonly sync: string;
+  readonly tenantId: string;
+  readonly displayName: string;
+  readonly lastSuccessAt?: string;
+  readonly lastErrorAt?: string;
+  readonly lastError?: string;
+  /** What a person should do about the last error (or the unmatched company). */
+  readonly fix?: string;
+  readonly company?: { readonly id: number; readonly name: string; readonly url: string };
+}
+
+export interface WorkerHealth {
+  readonly id: string;
+  readonly group: string;
+  /** When the worker last started or finished a job (or reported in). */
+  readonly lastSeenAt?: string;
+  readonly lastJob?: { readonly id: string; readonly status: string; readonly script: string };
+  readonly hostname?: string;
+}
+
+export interface SubscriptionHealth {
+  readonly id: string;
+  readonly mailbox: string;
+  readonly expiresAt: string;
+  readonly health: Health;
+}
+
+export interface ConfigInForce {
+  /** A short hash of the config document in force: two instances showing the same run the same config. */
+  readonly version: string;
+  readonly mailboxes: number;
+  readonly scripts: number;
+  readonly workers: number;
+  readonly tenantSync: { readonly enabled: boolean; readonly mode: string; readonly schedule: string };
+}
+
+export interface OverviewView {
+  readonly generatedAt: string;
+  readonly flows: readonly FlowHealth[];
+  readonly tenants: readonly TenantHealth[];
+  readonly workers: readonly WorkerHealth[];
+  readonly subscriptions: readonly SubscriptionHealth[];
+  readonly failures: FailureCounts;
+  readonly config: ConfigInForce;
+}
+
+/** Runs of a sync read to find each tenant's last success and last error. */
+const TENANT_HISTORY_RUNS = 10;
+const DAY_MS = 86_400_000;
+
+/** The Overview page and `cli status`: every flow's health, tenants, workers, subscriptions, config. */
+export async function overviewView(deps: ConsoleDeps, timers: readonly TimerInfo[]): Promise<OverviewView> {
+  const now = deps.now();
+  const next = (timer: string) => {
+    const found = timers.find((t) => t.name === timer);
+    return found ? nextOccurrence(found.schedule, now) : {};
+  };
+  const [automation, mail, syncs, tenants, workers, subscriptions, failures] = await Promise.all([
+    automationHealth(deps, next('haloScriptQueuePoll')),
+    mailView(deps, { limit: 1 }),
+    Promise.all(syncKinds(deps).map((sync) => syncHealth(deps, sync))),
+    tenantHealth(deps),
+    workerHealth(deps),
+    deps.stores.subscriptions.list(),
+    failureCounts(deps),
+  ]);
+  const mailFlows: FlowHealth[] = mail.mailboxes.map((mailbox) => ({
+    id: `mail:${mailbox.id}`,
+    title: `Mail ${mailbox.address}`,
+    health: !mailbox.lastScan
+      ? 'idle'
+      : mailbox.lastScan.status === 'succeeded'
+        ? 'ok'
+        : mailbox.lastScan.status === 'partial'
+          ? 'warning'
+          : 'failed',
+    ...(mailbox.lastScan
+      ? {
+          last: {
+            status: mailbox.lastScan.status,
+            at: mailbox.lastScan.finishedAt ?? mailbox.lastScan.startedAt,
+            summary: scanSummary(mailbox.lastScan),
+            ...(mailbox.lastScan.error ? { error: mailbox.lastScan.error } : {}),
+          },
+        }
+      : {}),
+    ...next('mailScanTimer'),
+    page: `/api/console/mail?mailbox=${encodeURIComponent(mailbox.id)}`,
+  }));
+  const earliest = subscriptions.map((s) => s.expiresAt).sort()[0];
+  const subscriptionFlow: FlowHealth = {
+    id: 'graph-subscriptions',
+    title: 'Graph change notifications',
+    health: subscriptions.length === 0 ? 'idle' : subscriptionHealthOf(earliest!, now),
+    ...(earliest
+      ? {
+          last: {
+            status: 'subscribed',
+            at: earliest,
+            summary: `${subscriptions.length} subscription(s); first expiry ${earliest}`,
+          },
+        }
+      : {}),
+    ...next('graphSubscriptions'),
+    page: '/api/console/mail',
+  };
+  return {
+    generatedAt: now.toISOString(),
+    flows: [automation, ...mailFlows, subscriptionFlow, ...syncs],
+    tenants,
+    workers,
+    subscriptions: subscriptions
+      .map((s) => ({
+        id: s.id,
+        mailbox: s.mailbox,
+        expiresAt: s.expiresAt,
+        health: subscriptionHealthOf(s.expiresAt, now),
+      }))
+      .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt)),
+    failures,
+    config: configInForce(deps),
+  };
+}
+
+function scanSummary(scan: NonNullable<Awaited<ReturnType<typeof mailView>>['mailboxes'][number]['lastScan']>): string {
+  if (scan.idleScans) return `${scan.idleScans} idle scan(s), nothing new`;
+  const parts = Object.entries(scan.counts)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}`);
+  return parts.length > 0 ? parts.join(', ') : 'nothing new';
+}
+
+function subscriptionHealthOf(expiresAt: string, now: Date): Health {
+  const left = Date.parse(expiresAt) - now.getTime();
+  return left <= 0 ? 'failed' : left < 60 * 60_000 ? 'warning' : 'ok';
+}
+
+async function automationHealth(deps: ConsoleDeps, next: { nextRunAt?: string }): Promise<FlowHealth> {
+  const [latest, failed] = await Promise.all([
+    deps.stores.jobs.page({ limit: 1 }),
+    deps.stores.jobs.page({ status: 'failed', limit: 50 }),
+  ]);
+  const job = latest.jobs[0];
+  const since = deps.now().getTime() - DAY_MS;
+  const failedToday = failed.jobs.filter((j) => Date.parse(j.updatedAt) >= since).length;
+  const health: Health = !job ? 'idle' : failedToday > 0 || job.status === 'failed' ? 'warning' : 'ok';
+  return {
+    id: 'automation',
+    title: 'Script automation',
+    health,
+    ...(job
+      ? {
+          last: {
+            status: job.status,
+            at: job.finishedAt ?? job.startedAt ?? job.createdAt,
+            summary: `${job.script}${job.ticketId !== undefined ? ` for ticket ${job.ticketId}` : ''}${
+              failedToday > 0 ? `; ${failedToday} failed job(s) in 24 h` : ''
+            }`,
+            ...(job.error ? { error: maskSecrets(job.error, knownSecrets(deps)) } : {}),
+          },
+        }
+      : {}),
+    ...next,
+    page: '/api/console/scripts',
+  };
+}
+
+async function syncHealth(deps: ConsoleDeps, sync: ReturnType<typeof syncKinds>[number]): Promise<FlowHealth> {
+  const [run] = await deps.stores.runs.list(sync.kind, { top: 1 });
+  return {
+    id: `sync:${sync.kind}`,
+    title: `${sync.title} (${sync.enabled ? `${sync.mode} mode` : 'disabled'})`,
+    health: !run ? 'idle' : runHealth(run),
+    ...(run
+      ? {
+          last: {
+            status: run.status,
+            at: run.finishedAt ?? run.startedAt,
+            summary: Object.entries(run.counts)
+              .filter(([, n]) => n > 0)
+              .map(([k, n]) => `${n} ${k}`)
+              .join(', '),
+            ...(run.error ? { error: maskSecrets(run.error, knownSecrets(deps)) } : {}),
+          },
+        }
+      : {}),
+    ...(sync.nextRunAt ? { nextRunAt: sync.nextRunAt } : {}),
+    page: `/api/console/syncs?kind=${encodeURIComponent(sync.kind)}`,
+  };
+}
+
+function runHealth(run: RunRecord): Health {
+  return run.status === 'succeeded'
+    ? 'ok'
+    : run.status === 'running'
+      ? 'ok'
+      : run.status === 'partial'
+        ? 'warning'
+        : 'failed';
+}
+
+/** Each tenant's last success and last error over the newest runs of each sync. */
+async function tenantHealth(deps: ConsoleDeps): Promise<TenantHealth[]> {
+  const links = haloLinks(deps.settings.HALO_BASE_URL);
+  const out: TenantHealth[] = [];
+  for (const sync of syncKinds(deps)) {
+    const runs = await deps.stores.runs.list(sync.kind, { top: TENANT_HISTORY_RUNS });
+    const statuses = await Promise.all(runs.map((run) => getRunStatus(deps, run.runId)));
+    const byTenant = new Map<string, TenantHealth>();
+    // Newest run first: the first success and the first error seen are the latest of each.
+    for (const status of statuses) {
+      for (const tenant of status?.tenants ?? []) {
+        const key = tenant.tenantId.toLowerCase();
+        const seen: TenantHealth = byTenant.get(key) ?? {
+          sync: sync.kind,
+          tenantId: tenant.tenantId,
+          displayName: tenant.displayName,
+        };
+        const at = status?.run.finishedAt ?? status?.run.startedAt ?? '';
+        const match = tenant.match as Record<string, unknown> | undefined;
+        const unmatched = match && typeof match.unmatched === 'string' ? match : undefined;
+        let next: TenantHealth = seen;
+        if (!seen.company && match && typeof match.clientId === 'number') {
+          next = {
+            ...next,
+            company: { id: match.clientId, name: String(match.clientName ?? ''), url: links.company(match.clientId) },
+          };
+        }
+        if (tenant.phase === 'done' && !unmatched && !seen.lastSuccessAt) next = { ...next, lastSuccessAt: at };
+        if ((tenant.phase === 'failed' || unmatched) && !seen.lastErrorAt) {
+          const error = tenant.phase === 'failed' ? (tenant.error ?? 'failed') : String(unmatched?.unmatched ?? '');
+          const fix = unmatched ? String(unmatched.instruction ?? '') : fixFor(error);
+          next = {
+            ...next,
+            lastErrorAt: at,
+            lastError: maskSecrets(error, knownSecrets(deps)),
+            ...(fix ? { fix } : {}),
+          };
+        }
+        byTenant.set(key, next);
+      }
+    }
+    out.push(...[...byTenant.values()].sort((a, b) => a.displayName.localeCompare(b.displayName)));
+  }
+  return out;
+}
+
+/** What to do about a tenant's error, for the errors whose fix is known. */
+export function fixFor(error: string): string | undefined {
+  if (/consent/i.test(error) || /AADSTS65001|AADSTS700016/.test(error)) {
+    return 'Consent the app in this customer tenant (an admin of the tenant, or through GDAP), then run the sync again.';
+  }
+  if (/Authorization_RequestDenied|\b403\b|Forbidden|insufficient privileges/i.test(error)) {
+    return 'Grant the Microsoft Graph application permission the error names, admin-consent it in this tenant, then run the sync again.';
+  }
+  if (/\b429\b|throttl/i.test(error))
+    return 'Throttled: the next run retries by itself; act only if it keeps happening.';
+  if (/AADSTS90002|tenant .* not found/i.test(error))
+    return 'The tenant id is wrong or the tenant was deleted: check it in the config.';
+  return undefined;
+}
+
+async function workerHealth(deps: ConsoleDeps): Promise<WorkerHealth[]> {
+  const registered = new Map((await deps.stores.workers.list()).map((w) => [w.id, w]));
+  return Promise.all(
+    deps.config.workers.map(async (worker) => {
+      const [job] = (await deps.stores.jobs.page({ workerId: worker.id, limit: 1 })).jobs;
+      const stored = registered.get(worker.id);
+      const seen = [job?.finishedAt, job?.startedAt, stored?.lastSeenAt].filter((t): t is string => Boolean(t)).sort();
+      return {
+        id: worker.id,
+        group: worker.group,
+        ...(seen.length > 0 ? { lastSeenAt: seen[seen.length - 1] } : {}),
+        ...(job ? { lastJob: { id: job.id, status: job.status, script: job.script } } : {}),
+        ...(stored?.hostname ? { hostname: stored.hostname } : {}),
+      };
+    }),
+  );
+}
+
+function configInForce(deps: ConsoleDeps): ConfigInForce {
+  const { config } = deps;
+  return {
+    version: createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 12),
+    mailboxes: config.mailboxes.length,
+    scripts: config.scripts.length,
+    workers: config.workers.length,
+    tenantSync: {
+      enabled: config.tenantSync.enabled,
+      mode: config.tenantSync.mode,
+      schedule: config.tenantSync.schedule,
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { discoverDemoFlows } from '../../dev/demo/discover';
+import { settle } from '../../dev/demo/settle';
+import { type Stack, type StackOptions, startStack } from '../../dev/stack';
+
+/**
+ * The demo stack after one pass of every demo flow (as `npm start -- --once` runs it, without exiting): the script
+ * job and its output, the mails and their fates, a tenant-sync run with its changes. For the console's tests.
+ */
+export async function startSettledDemo(options: StackOptions = {}): Promise<Stack> {
+  const stack = await startStack({ worker: true, ...options });
+  try {
+    const flows = await discoverDemoFlows();
+    for (const flow of flows) await flow.kickoff(stack, () => {});
+    for (const name of Object.keys(stack.runner.timerSchedules())) await stack.runner.runTimer(name);
+    if (!(await settle(stack, flows))) throw new Error('the demo did not settle');
+    return stack;
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+}
+
+/** An HTTP client signed in to the console through the runner's App Service Authentication (cookie session). */
+export async function signIn(baseUrl: string, roles?: string): Promise<ConsoleClient> {
+  const login = await fetch(
+    `${baseUrl}/.auth/login/aad?post_login_redirect_uri=%2Fapi%2Fconsole${roles ? `&roles=${encodeURIComponent(roles)}` : ''}`,
+    { redirect: 'manual' },
+  );
+  const cookie = login.headers.get('set-cookie')?.split(';')[0];
+  if (login.status !== 302 || !cookie) throw new Error(`sign-in failed: ${login.status}`);
+  return consoleClient(baseUrl, { cookie });
+}
+
+export interface ConsoleClient {
+  get(path: string, accept?: string): Promise<Response>;
+  json<T = unknown>(path: string): Promise<T>;
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+}
+
+export function consoleClient(baseUrl: string, headers: Record<string, string> = {}): ConsoleClient {
+  return {
+    get: (path, accept = 'application/json') =>
+      fetch(`${baseUrl}${path}`, { headers: { ...headers, accept }, redirect: 'manual' }),
+    async json(path) {
+      const response = await fetch(`${baseUrl}${path}`, { headers: { ...headers, accept: 'application/json' } });
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as never;
+    },
+    post: (path, body, extra = { 'x-halo-bridge-console': '1' }) =>
+      fetch(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: { ...headers, ...extra, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+        redirect: 'manual',
+      }),
+  };
+}
