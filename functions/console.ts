@@ -22,9 +22,9 @@ export const consoleOverview = defineHttp({
   route: 'console',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: (request, _context, deps) =>
-    serveConsoleRead(request, deps, {
-      load: async () => ({ ok: true, data: await overviewView(deps, timers()) }),
+  handler: (request, _context, app) =>
+    serveConsoleRead(request, app, {
+      load: async (_request, state) => ({ ok: true, data: await overviewView(state, timers()) }),
       page: overviewPage,
     }),
 });
@@ -35,13 +35,13 @@ export const consoleMail = defineHttp({
   route: 'console/mail',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: (request, _context, deps) => {
+  handler: (request, _context, app) => {
     const query = queryOf(request, mailQuerySchema);
-    return serveConsoleRead(request, deps, {
-      load: async () => {
+    return serveConsoleRead(request, app, {
+      load: async (_request, state) => {
         if (!query.ok) return query;
         try {
-          return { ok: true, data: await mailView(deps, query.value) };
+          return { ok: true, data: await mailView(state, query.value) };
         } catch (error) {
           if (error instanceof UnknownMailboxError) return { ok: false, status: 404, error: error.message };
           throw error;
@@ -58,10 +58,10 @@ export const consoleScripts = defineHttp({
   route: 'console/scripts',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: (request, _context, deps) => {
+  handler: (request, _context, app) => {
     const query = queryOf(request, jobsQuerySchema);
-    return serveConsoleRead(request, deps, {
-      load: async () => (query.ok ? { ok: true, data: await jobsView(deps, query.value) } : query),
+    return serveConsoleRead(request, app, {
+      load: async (_request, state) => (query.ok ? { ok: true, data: await jobsView(state, query.value) } : query),
       page: (view, context) => scriptsPage(view, query.ok ? query.value : { limit: 25 }, context),
     });
   },
@@ -73,10 +73,10 @@ export const consoleJob = defineHttp({
   route: 'console/scripts/{jobId}',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: (request, _context, deps) =>
-    serveConsoleRead(request, deps, {
-      load: async () => {
-        const job = await jobDetail(deps, request.params.jobId ?? '');
+  handler: (request, _context, app) =>
+    serveConsoleRead(request, app, {
+      load: async (_request, state) => {
+        const job = await jobDetail(state, request.params.jobId ?? '');
         return job ? { ok: true, data: job } : { ok: false, status: 404, error: `no job ${request.params.jobId}` };
       },
       page: jobPage,
@@ -89,13 +89,13 @@ export const consoleSyncs = defineHttp({
   route: 'console/syncs',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: (request, _context, deps) => {
+  handler: (request, _context, app) => {
     const query = queryOf(request, runsQuerySchema);
-    return serveConsoleRead(request, deps, {
-      load: async () => {
+    return serveConsoleRead(request, app, {
+      load: async (_request, state) => {
         if (!query.ok) return query;
         try {
-          return { ok: true, data: await runsView(deps, query.value) };
+          return { ok: true, data: await runsView(state, query.value) };
         } catch (error) {
           if (error instanceof UnknownSyncError) return { ok: false, status: 404, error: error.message };
           throw error;
@@ -112,11 +112,11 @@ export const consoleRun = defineHttp({
   route: 'console/syncs/{kind}/{runId}',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: (request, _context, deps) =>
-    serveConsoleRead(request, deps, {
-      load: async () => {
+  handler: (request, _context, app) =>
+    serveConsoleRead(request, app, {
+      load: async (_request, state) => {
         const { kind = '', runId = '' } = request.params;
-        const run = await runDetail(deps, kind, runId);
+        const run = await runDetail(state, kind, runId);
         return run ? { ok: true, data: run } : { ok: false, status: 404, error: `no ${kind} run ${runId}` };
       },
       page: runPage,
@@ -129,8 +129,8 @@ export const consoleMe = defineHttp({
   route: 'console/me',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: (request, _context, deps) =>
-    serveConsoleRead(request, deps, {
+  handler: (request, _context, app) =>
+    serveConsoleRead(request, app, {
       load: async (_request, _deps, principal) => ({ ok: true, data: principal }),
     }),
 });

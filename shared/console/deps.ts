@@ -1,9 +1,29 @@
-import type { Container } from '../app/container';
+import type { Container, StateStores } from '../app/container';
+import type { IntegrationConfig } from '../config/integration';
+import type { ReportStore } from '../storage';
+import { type HaloLinks, haloLinks } from './haloLinks';
 
-/** What the console's read models and actions use: the state stores, config and settings (never Halo or Graph). */
-export type ConsoleDeps = Pick<Container, 'config' | 'settings' | 'stores' | 'reports' | 'now' | 'log' | 'storage'>;
+/**
+ * What the console's read models and actions use: the state stores, the config, where Halo is (for links) and the
+ * secrets to mask. Never Halo or Graph themselves, so that the CLI can answer with storage access alone.
+ */
+export interface ConsoleDeps {
+  readonly config: IntegrationConfig;
+  readonly stores: StateStores;
+  readonly reports: ReportStore;
+  readonly now: () => Date;
+  readonly links: HaloLinks;
+  /** Every secret value known here, masked wherever the console shows text. */
+  readonly secrets: readonly string[];
+}
 
-/** Every secret value the app knows, for masking what the console shows. */
-export function knownSecrets(deps: Pick<Container, 'settings'>): readonly string[] {
-  return deps.settings.secretValues;
+export function consoleDepsOf(container: Container): ConsoleDeps {
+  return {
+    config: container.config,
+    stores: container.stores,
+    reports: container.reports,
+    now: container.now,
+    links: haloLinks(container.settings.HALO_BASE_URL),
+    secrets: container.settings.secretValues,
+  };
 }

@@ -4,6 +4,7 @@ import type { Container } from '../app/container';
 import { readBodyText } from '../runtime/httpBody';
 import { type AccessDecision, authorizeConsole } from './access';
 import { CONSOLE_ASSETS, CONSOLE_BASE } from './assets';
+import { type ConsoleDeps, consoleDepsOf } from './deps';
 import { escapeHtml } from './html/html';
 import type { PageContext } from './html/layout';
 import type { ConsoleAccess, ConsolePrincipal } from './principal';
@@ -30,7 +31,7 @@ export type Loaded<T> =
 
 export interface ConsoleRead<T> {
   readonly need?: ConsoleAccess;
-  load(request: HttpRequest, deps: Container, principal: ConsolePrincipal): Promise<Loaded<T>>;
+  load(request: HttpRequest, deps: ConsoleDeps, principal: ConsolePrincipal): Promise<Loaded<T>>;
   /** The HTML page for the data; without it the endpoint is JSON only. */
   page?(data: T, context: PageContext): string;
 }
@@ -57,7 +58,7 @@ export async function serveConsoleRead<T>(
   const html = endpoint.page !== undefined && wantsHtml(request);
   const access = authorize(request, deps, endpoint.need ?? 'read');
   if (!access.ok) return refusal(access, html);
-  const loaded = await endpoint.load(request, deps, access.principal);
+  const loaded = await endpoint.load(request, consoleDepsOf(deps), access.principal);
   if (!loaded.ok) {
     const body = { error: loaded.error, ...(loaded.problems ? { problems: loaded.problems } : {}) };
     return html

@@ -2,8 +2,6 @@ import { z } from 'zod';
 import { DEDUPE } from '../../automation/useCases/scopes';
 import type { JobSummary, StoredJob } from '../../storage';
 import type { ConsoleDeps } from '../deps';
-import { knownSecrets } from '../deps';
-import { haloLinks } from '../haloLinks';
 import { maskSecrets, tail } from '../mask';
 import { pageLimit } from '../query';
 
@@ -79,7 +77,7 @@ export async function jobDetail(deps: ConsoleDeps, id: string): Promise<JobDetai
   const job = await deps.stores.jobs.get(id);
   if (!job) return undefined;
   const row = jobRow(deps, job, job.output, await haloWritesOf(deps, id));
-  return { ...row, ...(job.output !== undefined ? { output: maskSecrets(job.output, knownSecrets(deps)) } : {}) };
+  return { ...row, ...(job.output !== undefined ? { output: maskSecrets(job.output, deps.secrets) } : {}) };
 }
 
 function jobRow(
@@ -88,7 +86,7 @@ function jobRow(
   output: string | undefined,
   haloWrites: readonly string[] | undefined,
 ): JobRow {
-  const secrets = knownSecrets(deps);
+  const secrets = deps.secrets;
   const started = job.startedAt ? Date.parse(job.startedAt) : Number.NaN;
   const finished = job.finishedAt ? Date.parse(job.finishedAt) : Number.NaN;
   return {
@@ -97,9 +95,7 @@ function jobRow(
     script: job.script,
     group: job.group,
     source: job.source,
-    ...(job.ticketId !== undefined
-      ? { ticketId: job.ticketId, ticketUrl: haloLinks(deps.settings.HALO_BASE_URL).ticket(job.ticketId) }
-      : {}),
+    ...(job.ticketId !== undefined ? { ticketId: job.ticketId, ticketUrl: deps.links.ticket(job.ticketId) } : {}),
     ...(job.workerId ? { workerId: job.workerId } : {}),
     createdAt: job.createdAt,
     ...(job.startedAt ? { startedAt: job.startedAt } : {}),

@@ -3,8 +3,6 @@ import { loadMailboxState } from '../../mail/useCases/mailboxState';
 import { scanRunKind } from '../../mail/useCases/scanMailbox';
 import { MAIL_OUTCOMES, type MailLogPage, type MailOutcome } from '../../storage';
 import type { ConsoleDeps } from '../deps';
-import { knownSecrets } from '../deps';
-import { haloLinks } from '../haloLinks';
 import { maskSecrets } from '../mask';
 import { dayOrTime, pageLimit } from '../query';
 
@@ -109,8 +107,8 @@ export async function mailView(deps: ConsoleDeps, query: MailQuery): Promise<Mai
           limit: query.limit,
         }),
   ]);
-  const links = haloLinks(deps.settings.HALO_BASE_URL);
-  const secrets = knownSecrets(deps);
+  const links = deps.links;
+  const secrets = deps.secrets;
   return {
     mailboxes,
     entries: page.entries.map((entry) => {
@@ -167,7 +165,7 @@ async function mailboxViews(deps: ConsoleDeps, ids: readonly string[]): Promise<
                 ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
                 ...(typeof idleScans === 'number' ? { idleScans } : {}),
                 counts: run.counts,
-                ...(run.error ? { error: maskSecrets(run.error, knownSecrets(deps)) } : {}),
+                ...(run.error ? { error: maskSecrets(run.error, deps.secrets) } : {}),
               },
             }
           : {}),

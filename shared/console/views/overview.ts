@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RunRecord } from '../../storage';
-import { getRunStatus } from '../../sync/useCases';
+import { getRunStatus } from '../../sync/engine';
 import type { ConsoleDeps } from '../deps';
-import { knownSecrets } from '../deps';
-import { haloLinks } from '../haloLinks';
 import { maskSecrets } from '../mask';
 import { type FailureCounts, failureCounts } from './failures';
 import { mailView } from './mail';
@@ -187,7 +185,7 @@ async function automationHealth(deps: ConsoleDeps, next: { nextRunAt?: string })
             summary: `${job.script}${job.ticketId !== undefined ? ` for ticket ${job.ticketId}` : ''}${
               failedToday > 0 ? `; ${failedToday} failed job(s) in 24 h` : ''
             }`,
-            ...(job.error ? { error: maskSecrets(job.error, knownSecrets(deps)) } : {}),
+            ...(job.error ? { error: maskSecrets(job.error, deps.secrets) } : {}),
           },
         }
       : {}),
@@ -211,7 +209,7 @@ async function syncHealth(deps: ConsoleDeps, sync: ReturnType<typeof syncKinds>[
               .filter(([, n]) => n > 0)
               .map(([k, n]) => `${n} ${k}`)
               .join(', '),
-            ...(run.error ? { error: maskSecrets(run.error, knownSecrets(deps)) } : {}),
+            ...(run.error ? { error: maskSecrets(run.error, deps.secrets) } : {}),
           },
         }
       : {}),
@@ -232,7 +230,7 @@ function runHealth(run: RunRecord): Health {
 
 /** Each tenant's last success and last error over the newest runs of each sync. */
 async function tenantHealth(deps: ConsoleDeps): Promise<TenantHealth[]> {
-  const links = haloLinks(deps.settings.HALO_BASE_URL);
+  const links = deps.links;
   const out: TenantHealth[] = [];
   for (const sync of syncKinds(deps)) {
     const runs = await deps.stores.runs.list(sync.kind, { top: TENANT_HISTORY_RUNS });
@@ -264,7 +262,7 @@ async function tenantHealth(deps: ConsoleDeps): Promise<TenantHealth[]> {
           next = {
             ...next,
             lastErrorAt: at,
-            lastError: maskSecrets(error, knownSecrets(deps)),
+            lastError: maskSecrets(error, deps.secrets),
             ...(fix ? { fix } : {}),
           };
         }

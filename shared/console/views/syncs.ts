@@ -1,10 +1,8 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 import type { RunRecord } from '../../storage';
-import { blobPaths, getRunStatus, RUN_KIND, type TenantState } from '../../sync/useCases';
+import { blobPaths, getRunStatus, RUN_KIND, type TenantState } from '../../sync/engine';
 import type { ConsoleDeps } from '../deps';
-import { knownSecrets } from '../deps';
-import { haloLinks } from '../haloLinks';
 import { maskSecrets } from '../mask';
 import { pageLimit } from '../query';
 
@@ -149,7 +147,7 @@ function runRow(deps: ConsoleDeps, run: RunRecord): RunRow {
     startedAt: run.startedAt,
     ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
     counts: run.counts,
-    ...(run.error ? { error: maskSecrets(run.error, knownSecrets(deps)) } : {}),
+    ...(run.error ? { error: maskSecrets(run.error, deps.secrets) } : {}),
   };
 }
 
@@ -165,7 +163,7 @@ interface StoredPlan {
 }
 
 async function sourceView(deps: ConsoleDeps, runId: string, tenant: TenantState): Promise<SourceView> {
-  const links = haloLinks(deps.settings.HALO_BASE_URL);
+  const links = deps.links;
   const blob = await deps.reports.get(blobPaths(runId).plan(tenant.tenantId));
   const plan = blob ? (JSON.parse(blob.content.toString('utf8')) as StoredPlan) : undefined;
   const match = tenant.match as Record<string, unknown> | undefined;
@@ -209,7 +207,7 @@ async function sourceView(deps: ConsoleDeps, runId: string, tenant: TenantState)
       : {}),
     counts: Object.fromEntries(Object.entries(tenant.changes ?? {}).map(([k, v]) => [k, v ?? 0])),
     ...(tenant.appliedChanges !== undefined ? { appliedChanges: tenant.appliedChanges } : {}),
-    ...(tenant.error ? { error: maskSecrets(tenant.error, knownSecrets(deps)) } : {}),
+    ...(tenant.error ? { error: maskSecrets(tenant.error, deps.secrets) } : {}),
     changes: changes.slice(0, MAX_CHANGES),
     changeTotal: changes.length,
     skipped: (plan?.skippedUsers ?? []).slice(0, MAX_SKIPPED).map((s) => ({
