@@ -1,8 +1,10 @@
+import { budgetPage } from '../shared/console/html/pages/budget';
 import { mailPage } from '../shared/console/html/pages/mail';
 import { overviewPage } from '../shared/console/html/pages/overview';
 import { jobPage, scriptsPage } from '../shared/console/html/pages/scripts';
 import { runPage, syncsPage } from '../shared/console/html/pages/syncs';
 import { queryOf, serveConsoleRead } from '../shared/console/http';
+import { budgetView } from '../shared/console/views/budget';
 import { jobDetail, jobsQuerySchema, jobsView } from '../shared/console/views/jobs';
 import { mailQuerySchema, mailView, UnknownMailboxError } from '../shared/console/views/mail';
 import { overviewView } from '../shared/console/views/overview';
@@ -120,6 +122,22 @@ export const consoleRun = defineHttp({
         return run ? { ok: true, data: run } : { ok: false, status: 404, error: `no ${kind} run ${runId}` };
       },
       page: runPage,
+    }),
+});
+
+/**
+ * `GET /api/console/budget`: Halo requests per budget window by flow over 24 hours, against the budget, with the
+ * 429s. The shared Halo budget (issue 9) records the history; until it is wired in, the page says it is not enabled.
+ */
+export const consoleBudget = defineHttp({
+  name: 'consoleBudget',
+  route: 'console/budget',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: (request, _context, app) =>
+    serveConsoleRead(request, app, {
+      load: async (_request, state) => ({ ok: true, data: await budgetView(undefined, state.now()) }),
+      page: budgetPage,
     }),
 });
 

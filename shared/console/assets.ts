@@ -22,7 +22,8 @@ a{color:var(--accent)}
 .muted{color:var(--muted)}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:.75rem}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:.75rem .9rem}
-.card h3{font-size:14px;margin:0 0 .35rem;display:flex;justify-content:space-between;gap:.5rem}
+.card h3{font-size:14px;margin:0 0 .35rem;display:flex;justify-content:space-between;align-items:flex-start;gap:.5rem}
+.card h3 .badge{flex:none}
 .card p{margin:.2rem 0}
 .scroll{overflow-x:auto;background:var(--card);border:1px solid var(--line);border-radius:10px}
 table{border-collapse:collapse;width:100%}
@@ -112,9 +113,13 @@ function asset(stem: string, extension: string, contentType: string, body: strin
   return { name: `${stem}.${hash}.${extension}`, contentType, body };
 }
 
+const ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#2459c4"/><path d="M4 4v8M12 4v8M4 8h8" stroke="#fff" stroke-width="2"/></svg>';
+
 export const CONSOLE_ASSETS = {
   css: asset('console', 'css', 'text/css; charset=utf-8', CSS),
   js: asset('console', 'js', 'text/javascript; charset=utf-8', JS),
+  icon: asset('icon', 'svg', 'image/svg+xml', ICON),
 } as const;
 
 export function findAsset(name: string): Asset | undefined {

@@ -28,6 +28,7 @@ export function layout(current: PageId, title: string, context: PageContext, bod
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${title} · halo-bridge</title>
+<link rel="icon" href="${CONSOLE_BASE}/assets/${CONSOLE_ASSETS.icon.name}" type="image/svg+xml">
 <link rel="stylesheet" href="${CONSOLE_BASE}/assets/${CONSOLE_ASSETS.css.name}">
 <script src="${CONSOLE_BASE}/assets/${CONSOLE_ASSETS.js.name}" defer></script>
 </head>

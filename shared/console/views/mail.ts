@@ -50,6 +50,8 @@ export interface MailboxView {
     readonly error?: string;
   };
   readonly subscriptionExpiresAt?: string;
+  /** What became of the mail of the last 24 hours, by outcome (`more`: over RECENT_LIMIT, counted that far). */
+  readonly last24h: { readonly counts: Readonly<Partial<Record<MailOutcome, number>>>; readonly more: boolean };
 }
 
 export interface MailRow {
@@ -132,15 +134,24 @@ export async function mailView(deps: ConsoleDeps, query: MailQuery): Promise<Mai
   };
 }
 
+const RECENT_LIMIT = 500;
+
 async function mailboxViews(deps: ConsoleDeps, ids: readonly string[]): Promise<MailboxView[]> {
   const subscriptions = await deps.stores.subscriptions.list();
+  const since = new Date(deps.now().getTime() - 86_400_000);
   return Promise.all(
     ids.map(async (id) => {
       const mailbox = deps.config.mailboxes.find((m) => m.id === id)!;
-      const [{ state }, [run]] = await Promise.all([
+      const [{ state }, [run], recent] = await Promise.all([
         loadMailboxState(deps.stores.checkpoints, id),
         deps.stores.runs.list(scanRunKind(id), { top: 1 }),
+        deps.stores.mailLog.search({ mailboxes: [id], since, limit: RECENT_LIMIT }),
       ]);
+      const counts: Partial<Record<MailOutcome, number>> = {};
+      for (const outcome of MAIL_OUTCOMES) {
+        const n = recent.entries.filter((entry) => entry.outcome === outcome).length;
+        if (n > 0) counts[outcome] = n;
+      }
       const expiry = subscriptions
         .filter((s) => s.mailbox.toLowerCase() === mailbox.address.toLowerCase() || s.mailbox === id)
         .map((s) => s.expiresAt)
@@ -170,6 +181,7 @@ async function mailboxViews(deps: ConsoleDeps, ids: readonly string[]): Promise<
             }
           : {}),
         ...(expiry ? { subscriptionExpiresAt: expiry } : {}),
+        last24h: { counts, more: recent.next !== undefined },
       };
     }),
   );

@@ -3,6 +3,7 @@ import type { RunRecord } from '../../storage';
 import { getRunStatus } from '../../sync/engine';
 import type { ConsoleDeps } from '../deps';
 import { maskSecrets } from '../mask';
+import { describeCounts } from '../words';
 import { type FailureCounts, failureCounts } from './failures';
 import { mailView } from './mail';
 import { nextOccurrence, syncKinds } from './syncs';
@@ -108,7 +109,7 @@ export async function overviewView(deps: ConsoleDeps, timers: readonly TimerInfo
           last: {
             status: mailbox.lastScan.status,
             at: mailbox.lastScan.finishedAt ?? mailbox.lastScan.startedAt,
-            summary: scanSummary(mailbox.lastScan),
+            summary: `${scanSummary(mailbox.lastScan)}; last 24 h: ${describeCounts(mailbox.last24h.counts) || 'no mail'}${mailbox.last24h.more ? ' (and more)' : ''}`,
             ...(mailbox.lastScan.error ? { error: mailbox.lastScan.error } : {}),
           },
         }
@@ -153,10 +154,7 @@ export async function overviewView(deps: ConsoleDeps, timers: readonly TimerInfo
 
 function scanSummary(scan: NonNullable<Awaited<ReturnType<typeof mailView>>['mailboxes'][number]['lastScan']>): string {
   if (scan.idleScans) return `${scan.idleScans} idle scan(s), nothing new`;
-  const parts = Object.entries(scan.counts)
-    .filter(([, n]) => n > 0)
-    .map(([k, n]) => `${n} ${k}`);
-  return parts.length > 0 ? parts.join(', ') : 'nothing new';
+  return describeCounts(scan.counts) || 'nothing new';
 }
 
 function subscriptionHealthOf(expiresAt: string, now: Date): Health {
@@ -205,10 +203,7 @@ async function syncHealth(deps: ConsoleDeps, sync: ReturnType<typeof syncKinds>[
           last: {
             status: run.status,
             at: run.finishedAt ?? run.startedAt,
-            summary: Object.entries(run.counts)
-              .filter(([, n]) => n > 0)
-              .map(([k, n]) => `${n} ${k}`)
-              .join(', '),
+            summary: describeCounts(run.counts),
             ...(run.error ? { error: maskSecrets(run.error, deps.secrets) } : {}),
           },
         }

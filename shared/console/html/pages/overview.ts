@@ -33,11 +33,11 @@ ${
   view.tenants.length === 0
     ? html`<p class="muted">No sync has run yet.</p>`
     : html`<div class="scroll"><table>
-<thead><tr><th>Tenant</th><th>Sync</th><th>Halo company</th><th>Last success</th><th>Last error</th><th>What to do</th></tr></thead>
+<thead><tr><th>Tenant</th><th class="hide-narrow">Sync</th><th>Halo company</th><th>Last success</th><th>Last error</th><th>What to do</th></tr></thead>
 <tbody>${view.tenants.map(
         (t) => html`<tr>
-<td>${t.displayName}<br><span class="muted">${t.tenantId}</span></td>
-<td>${t.sync}</td>
+<td>${t.displayName}<span class="muted hide-narrow"><br>${t.tenantId}</span></td>
+<td class="hide-narrow">${t.sync}</td>
 <td>${t.company ? html`<a href="${safeUrl(t.company.url)}">${t.company.name}</a>` : html`<span class="muted">none</span>`}</td>
 <td>${when(t.lastSuccessAt, now)}</td>
 <td>${t.lastError ? html`<span class="error">${t.lastError}</span><br>${when(t.lastErrorAt, now)}` : html`<span class="muted">—</span>`}</td>

@@ -1,14 +1,9 @@
 import { CONSOLE_BASE } from '../../assets';
 import type { RunDetail, RunsView } from '../../views/syncs';
+import { describeCounts, words } from '../../words';
 import { badge, when } from '../format';
 import { html, safeUrl } from '../html';
 import { layout, type PageContext } from '../layout';
-
-const countsText = (counts: Readonly<Record<string, number>>) =>
-  Object.entries(counts)
-    .filter(([, n]) => n > 0)
-    .map(([k, n]) => `${n} ${k}`)
-    .join(', ');
 
 export function syncsPage(view: RunsView, context: PageContext): string {
   const { now, principal } = context;
@@ -38,7 +33,7 @@ ${
         (run) => html`<tr data-run="${run.runId}">
 <td><a href="${CONSOLE_BASE}/syncs/${encodeURIComponent(run.kind)}/${encodeURIComponent(run.runId)}">${when(run.startedAt, now)}</a></td>
 <td>${run.kind}</td><td>${run.mode ?? ''}</td><td>${badge(run.status)}${run.error && html`<br><span class="error">${run.error}</span>`}</td>
-<td>${countsText(run.counts)}</td><td class="hide-narrow">${run.trigger ?? ''}</td></tr>`,
+<td>${describeCounts(run.counts)}</td><td class="hide-narrow">${run.trigger ?? ''}</td></tr>`,
       )}</tbody></table></div>`
 }`;
   return layout('syncs', 'Syncs', context, body);
@@ -48,8 +43,8 @@ export function runPage(run: RunDetail, context: PageContext): string {
   const { now } = context;
   const body = html`
 <div class="card">
-<p>${badge(run.status)} ${run.kind} · ${run.mode ?? ''} mode · started ${when(run.startedAt, now)} · finished ${when(run.finishedAt, now)}${run.trigger ? html` · by ${run.trigger}` : ''}</p>
-<p>${countsText(run.counts)}</p>
+<p>${badge(run.status)} run <code>${run.runId}</code> · started ${when(run.startedAt, now)} · finished ${when(run.finishedAt, now)}${run.trigger ? html` · by ${run.trigger}` : ''}</p>
+<p>${describeCounts(run.counts)}</p>
 ${run.error && html`<p class="error">${run.error}</p>`}
 ${
   run.reports.length > 0
@@ -67,7 +62,7 @@ ${source.error && html`<p class="error">${source.error}</p>`}
 ${
   source.changes.length > 0
     ? html`<div class="scroll"><table class="changes"><thead><tr><th>Change</th><th>Who</th><th>Why</th></tr></thead><tbody>
-${source.changes.map((c) => html`<tr><td>${c.kind}</td><td>${c.url ? html`<a href="${safeUrl(c.url)}">${c.subject ?? 'open in Halo'}</a>` : (c.subject ?? '')}</td><td>${c.reason}</td></tr>`)}
+${source.changes.map((c) => html`<tr><td>${words(c.kind)}</td><td>${c.url ? html`<a href="${safeUrl(c.url)}">${c.subject ?? 'open in Halo'}</a>` : (c.subject ?? '')}</td><td>${c.reason}</td></tr>`)}
 </tbody></table></div>${source.changeTotal > source.changes.length ? html`<p class="muted">${source.changeTotal - source.changes.length} more in the report.</p>` : ''}`
     : html`<p class="muted">No change planned.</p>`
 }
@@ -75,5 +70,5 @@ ${source.skipped.length > 0 && html`<details><summary>${source.skipped.length} u
 </section>`,
 )}
 <p><a href="${CONSOLE_BASE}/syncs">← all runs</a></p>`;
-  return layout('syncs', `Run ${run.runId}`, context, body);
+  return layout('syncs', `${words(run.kind)} run, ${run.mode ?? ''} mode`, context, body);
 }

@@ -1,0 +1,19 @@
+import { startSync, startSyncBodySchema } from '../shared/console/actions/startSync';
+import { serveConsoleAction } from '../shared/console/http';
+import { defineHttp } from '../shared/runtime/registry';
+
+// The console's actions: POSTs with a JSON body, for principals holding the operate role, from the console itself
+// (the x-halo-bridge-console header). Each is logged with who did it.
+
+/** `POST /api/console/actions/syncs/{kind}/start` `{mode?, tenantId?}`: starts a sync run (plan or apply). */
+export const consoleSyncStart = defineHttp({
+  name: 'consoleSyncStart',
+  route: 'console/actions/syncs/{kind}/start',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: (request, _context, app) =>
+    serveConsoleAction(request, app, {
+      body: startSyncBodySchema,
+      run: (_request, deps, body) => startSync(deps, request.params.kind ?? '', body),
+    }),
+});

@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Stack } from '../../dev/stack';
+import { CONSOLE_ASSETS } from '../../shared/console/assets';
+import { encodeClientPrincipal } from '../../shared/console/principal';
+import type { JobsView } from '../../shared/console/views/jobs';
+import type { MailView } from '../../shared/console/views/mail';
+import type { OverviewView } from '../../shared/console/views/overview';
+import type { RunDetail, RunsView } from '../../shared/console/views/syncs';
+import { type ConsoleClient, consoleClient, signIn, startSettledDemo } from '../support/consoleDemo';
+
+describe('operator console on the demo stack (HTTP)', () => {
+  let stack: Stack;
+  let operator: ConsoleClient;
+  let reader: ConsoleClient;
+  let anonymous: ConsoleClient;
+
+  before(async () => {
+    stack = await startSettledDemo();
+    operator = await signIn(stack.runner.url);
+    reader = await signIn(stack.runner.url, 'Console.Read');
+    anonymous = consoleClient(stack.runner.url);
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  describe('who may see it', () => {
+    it('refuses an unauthenticated request: 401 with where to sign in, or a redirect for a browser', async () => {
+      const json = await anonymous.get('/api/console/mail');
+      assert.equal(json.status, 401);
+      const body = (await json.json()) as { error: string; signIn: string };
+      assert.equal(body.signIn, '/.auth/login/aad?post_login_redirect_uri=%2Fapi%2Fconsole%2Fmail');
+      const page = await anonymous.get('/api/console/scripts?status=failed', 'text/html');
+      assert.equal(page.status, 302);
+      assert.equal(
+        page.headers.get('location'),
+        '/.auth/login/aad?post_login_redirect_uri=%2Fapi%2Fconsole%2Fscripts%3Fstatus%3Dfailed',
+      );
+    });
+
+    it('opens nothing with a function key or the master key alone', async () => {
+      for (const key of [stack.keys.functionKey, stack.keys.masterKey]) {
+        assert.equal(
+          (await consoleClient(stack.runner.url, { 'x-functions-key': key }).get('/api/console')).status,
+          401,
+        );
+        assert.equal((await anonymous.get(`/api/console/scripts?code=${encodeURIComponent(key)}`)).status, 401);
+      }
+    });
+
+    it('ignores a principal header sent by the caller (App Service removes it; so does the local runner)', async () => {
+      const forged = encodeClientPrincipal({ id: 'x', name: 'mallory', roles: ['Console.Operate'] });
+      const response = await consoleClient(stack.runner.url, { 'x-ms-client-principal': forged }).get('/api/console');
+      assert.equal(response.status, 401);
+      const me = await operator.json<{ name: string }>('/api/console/me');
+      const overridden = await consoleClient(stack.runner.url, {
+        cookie: (await cookieOf(stack.runner.url, 'Console.Read')) ?? '',
+        'x-ms-client-principal': forged,
+      }).json<{ name: string; access: string }>('/api/console/me');
+      assert.equal(overridden.access, 'read', 'the session decides, not the header');
+      assert.equal(me.name, 'operator@local.demo');
+    });
+
+    it('lets a reader read but not operate, and an operator do both', async () => {
+      assert.equal((await reader.get('/api/console/syncs')).status, 200);
+      const refused = await reader.post('/api/console/actions/syncs/tenant-sync/start', { mode: 'plan' });
+      assert.equal(refused.status, 403);
+      assert.match(((await refused.json()) as { error: string }).error, /Console\.Operate/);
+      const me = await reader.json<{ access: string; roles: string[] }>('/api/console/me');
+      assert.deepEqual(me, { ...me, access: 'read', roles: ['Console.Read'] });
+    });
+
+    it('refuses an action without the console header (a form posted from another site)', async () => {
+      const response = await operator.post('/api/console/actions/syncs/tenant-sync/start', { mode: 'plan' }, {});
+      assert.equal(response.status, 403);
+      assert.match(((await response.json()) as { error: string }).error, /x-halo-bridge-console/);
+    });
+  });
+
+  describe('what it shows', () => {
+    it('overview: every flow healthy after the demo, tenants with their companies and the unmatched fix', async () => {
+      const view = await operator.json<OverviewView>('/api/console');
+      const flow = (id: string) => view.flows.find((f) => f.id === id);
+      assert.equal(flow('automation')?.health, 'ok');
+      assert.equal(flow('automation')?.last?.status, 'succeeded');
+      assert.equal(flow('mail:support')?.health, 'ok');
+      assert.match(flow('mail:support')?.last?.summary ?? '', /1 created, 1 appended/);
+      assert.equal(flow('sync:tenant-sync')?.last?.status, 'succeeded');
+      assert.ok(flow('sync:tenant-sync')?.nextRunAt, 'the next scheduled run');
+      const tailspin = view.tenants.find((t) => t.displayName === 'Tailspin Toys');
+      assert.match(tailspin?.fix ?? '', /Set the website of the Halo company for Tailspin Toys/);
+      const contoso = view.tenants.find((t) => t.displayName === 'Contoso Ltd');
+      assert.equal(contoso?.company?.url, `${stack.halo.url}/customers?clientid=10`);
+      assert.ok(contoso?.lastSuccessAt);
+      assert.deepEqual(
+        view.workers.map((w) => [w.id, w.group, w.lastJob?.script]),
+        [['demo-worker', 'default', 'hello.sh']],
+      );
+      assert.equal(view.subscriptions.length, 1);
+      assert.match(view.config.version, /^[0-9a-f]{12}$/);
+    });
+
+    it('mail: each message with its fate and a link to its Halo ticket, searchable', async () => {
+      const view = await operator.json<MailView>('/api/console/mail');
+      const fates = view.entries.map((e) => [e.subject, e.outcome, e.ticketId]);
+      assert.deepEqual(fates.find(([subject]) => subject === 'Printer on fire')?.[1], 'created');
+      const reply = view.entries.find((e) => e.subject === 'RE: Mailbox full [ID:1001]');
+      assert.equal(reply?.fate, 'appended to 1001');
+      assert.equal(reply?.ticketUrl, `${stack.halo.url}/tickets?id=1001`);
+      assert.equal(view.mailboxes[0]?.scan.hasDeltaLink, true);
+      const printer = await operator.json<MailView>('/api/console/mail?q=printer&from=contoso.com');
+      assert.deepEqual(
+        printer.entries.map((e) => e.subject),
+        ['Printer on fire'],
+      );
+      const byTicket = await operator.json<MailView>('/api/console/mail?ticket=1001');
+      assert.deepEqual(
+        byTicket.entries.map((e) => e.subject),
+        ['RE: Mailbox full [ID:1001]'],
+      );
+    });
+
+    it('scripts: the job, its output tail and the Halo write it caused', async () => {
+      const view = await operator.json<JobsView>('/api/console/scripts');
+      const job = view.jobs.find((j) => j.script === 'hello.sh');
+      assert.equal(job?.status, 'succeeded');
+      assert.equal(job?.ticketId, 1001);
+      assert.equal(job?.workerId, 'demo-worker');
+      assert.match(job?.outputTail ?? '', /Hello Megan Bowen/);
+      assert.ok(
+        job?.haloWrites?.some((w) => /^status \d+/.test(w)),
+        JSON.stringify(job?.haloWrites),
+      );
+      const detail = await operator.json<{ output: string }>(`/api/console/scripts/${job?.id}`);
+      assert.match(detail.output, /SUCCESS/);
+      assert.equal((await operator.get('/api/console/scripts/job-nope')).status, 404);
+    });
+
+    it('syncs: the run, each change with its reason and a link into Halo, and its reports to download', async () => {
+      const view = await operator.json<RunsView>('/api/console/syncs');
+      const [run] = view.runs;
+      assert.equal(run?.status, 'succeeded');
+      const detail = await operator.json<RunDetail>(`/api/console/syncs/${run?.kind}/${run?.runId}`);
+      const contoso = detail.sources.find((s) => s.displayName === 'Contoso Ltd');
+      const created = contoso?.changes.find((c) => c.kind === 'createContact');
+      assert.match(created?.reason ?? '', /has no Halo contact/);
+      const paired = contoso?.changes.find((c) => c.kind === 'pairContact');
+      assert.match(paired?.url ?? '', /\/customers\?mainview=user&userid=\d+$/);
+      const tailspin = detail.sources.find((s) => s.displayName === 'Tailspin Toys');
+      assert.match(tailspin?.unmatched?.fix ?? '', /tailspintoys\.com/);
+      const csv = detail.reports.find((path) => path.endsWith('creates.csv'));
+      assert.ok(csv, detail.reports.join(', '));
+    });
+
+    it('says what is wrong with a query, by parameter', async () => {
+      const response = await operator.get('/api/console/mail?ticket=abc&since=yesterday&limit=5000');
+      assert.equal(response.status, 400);
+      const body = (await response.json()) as { problems: string[] };
+      assert.deepEqual(body.problems.map((p) => p.split(':')[0]).sort(), ['limit', 'since', 'ticket']);
+      assert.equal((await operator.get('/api/console/mail?mailbox=nope')).status, 404);
+    });
+  });
+
+  describe('the page itself', () => {
+    it('answers HTML to a browser with a strict policy and no inline code, assets cached by content hash', async () => {
+      const response = await operator.get('/api/console', 'text/html,application/xhtml+xml');
+      assert.equal(response.status, 200);
+      const csp = response.headers.get('content-security-policy') ?? '';
+      assert.match(csp, /default-src 'none'/);
+      assert.match(csp, /script-src 'self';/);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
+      assert.equal(response.headers.get('cache-control'), 'no-store');
+      const page = await response.text();
+      assert.doesNotMatch(page, /<script>|<style|style="|onclick=|javascript:/i);
+      for (const asset of Object.values(CONSOLE_ASSETS)) {
+        assert.ok(page.includes(`/api/console/assets/${asset.name}`), asset.name);
+        const served = await anonymous.get(`/api/console/assets/${asset.name}`, '*/*');
+        assert.equal(served.status, 200);
+        assert.match(served.headers.get('cache-control') ?? '', /immutable/);
+      }
+      // Every src/href the page loads from is its own; links into Halo are the only other URLs.
+      const loaded = [...page.matchAll(/<(?:script|link)[^>]+(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+      assert.ok(
+        loaded.every((url) => url?.startsWith('/api/console/assets/')),
+        loaded.join(', '),
+      );
+    });
+  });
+});
+
+async function cookieOf(baseUrl: string, roles?: string): Promise<string | undefined> {
+  const login = await fetch(`${baseUrl}/.auth/login/aad${roles ? `?roles=${encodeURIComponent(roles)}` : ''}`, {
+    redirect: 'manual',
+  });
+  return login.headers.get('set-cookie')?.split(';')[0];
+}
