@@ -56,6 +56,9 @@ param workerPrincipals array = []
 @description('The integration config (tenants, mailboxes, scripts, triggers, schedules) as an object; see shared/config/integration.schema.json.')
 param integrationConfig object = {}
 
+@description('Application (client) id of the Entra app people sign in to the operator console with (app roles Console.Read, Console.Operate). Empty: no sign-in, and the console refuses every request.')
+param consoleAuthClientId string = ''
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName, app: 'halo-bridge' }
@@ -149,6 +152,15 @@ module access 'app/access.bicep' = {
   }
 }
 
+module consoleAuth 'app/auth.bicep' = if (!empty(consoleAuthClientId)) {
+  name: 'console-auth'
+  scope: rg
+  params: {
+    functionAppName: functionApp.outputs.name
+    clientId: consoleAuthClientId
+  }
+}
+
 module workerAccess 'app/worker-access.bicep' = [
   for worker in workerPrincipals: {
     name: 'worker-access-${worker.group}-${uniqueString(worker.principalId)}'
@@ -172,3 +184,4 @@ output FUNCTION_URL string = functionApp.outputs.uri
 output HALO_WEBHOOK_URL string = '${functionApp.outputs.uri}/api/halo/webhook'
 output GRAPH_NOTIFICATION_URL string = '${functionApp.outputs.uri}/api/graph/notifications'
 output GRAPH_LIFECYCLE_URL string = '${functionApp.outputs.uri}/api/graph/lifecycle'
+output CONSOLE_URL string = '${functionApp.outputs.uri}/api/console'
