@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { Stack } from '../../dev/stack';
 import { CONSOLE_ASSETS } from '../../shared/console/assets';
 import { encodeClientPrincipal } from '../../shared/console/principal';
@@ -7,7 +10,12 @@ import type { JobsView } from '../../shared/console/views/jobs';
 import type { MailView } from '../../shared/console/views/mail';
 import type { OverviewView } from '../../shared/console/views/overview';
 import type { RunDetail, RunsView } from '../../shared/console/views/syncs';
+import { chromiumMissing, launchChromium } from '../support/chromium';
 import { type ConsoleClient, consoleClient, signIn, startSettledDemo } from '../support/consoleDemo';
+
+/** Where the browser test leaves its screenshots (the README's is copied from here to docs/). */
+const SCREENSHOTS = join(__dirname, '..', '..', '.dev', 'screenshots');
+const PAGE_WEIGHT_LIMIT = 200 * 1024;
 
 describe('operator console on the demo stack (HTTP)', () => {
   let stack: Stack;
@@ -162,6 +170,137 @@ describe('operator console on the demo stack (HTTP)', () => {
     });
   });
 
+  describe('in a real browser (Chromium from Debian, driven by playwright-core)', () => {
+    const skip = chromiumMissing();
+    let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
+    let page: Page;
+    const problems: string[] = [];
+    const foreign: string[] = [];
+    const bytes = new Map<string, number>();
+
+    before(async () => {
+      if (skip) return;
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      browser = await launchChromium();
+      page = browser.context.pages()[0] ?? (await browser.context.newPage());
+      const origin = new URL(stack.runner.url).origin;
+      page.on('console', (message) => {
+        if (message.type() === 'error' || message.type() === 'warning') problems.push(`console: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      page.on('request', (request) => {
+        if (new URL(request.url()).origin !== origin) foreign.push(request.url());
+      });
+      page.on('response', async (response) => {
+        if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+        const body = await response.body().catch(() => Buffer.alloc(0));
+        bytes.set(response.url(), body.length);
+      });
+      page.on('dialog', (dialog) => void dialog.accept());
+    });
+    after(async () => {
+      await browser?.close();
+    });
+
+    /** Opens a console page; returns what it weighed (HTML, stylesheet, script, icon) and takes its screenshot. */
+    const visit = async (path: string, shot: string): Promise<number> => {
+      bytes.clear();
+      const response = await page.goto(`${stack.runner.url}${path}`, { waitUntil: 'load' });
+      assert.equal(response?.status(), 200, `${path}: ${response?.status()}`);
+      await page.screenshot({ path: join(SCREENSHOTS, `${shot}.png`), fullPage: true });
+      return [...bytes.values()].reduce((sum, n) => sum + n, 0);
+    };
+
+    it('signs a person in (the demo does it at once) and shows the overview', { skip }, async () => {
+      await page.goto(`${stack.runner.url}/api/console`);
+      assert.equal(new URL(page.url()).pathname, '/api/console', 'back on the console after signing in');
+      const weight = await visit('/api/console', 'overview');
+      assert.ok(weight < PAGE_WEIGHT_LIMIT, `overview weighs ${weight} bytes`);
+      assert.equal(await page.locator('h1').textContent(), 'Overview');
+      const automation = page.locator('[data-flow="automation"]');
+      assert.match((await automation.textContent()) ?? '', /succeeded[\s\S]*hello\.sh for ticket 1001/);
+      assert.match((await page.locator('[data-flow="sync:tenant-sync"]').textContent()) ?? '', /succeeded/);
+      assert.match((await page.locator('table').first().textContent()) ?? '', /Tailspin Toys[\s\S]*Set the website/);
+    });
+
+    it('shows every mail with its fate and its ticket', { skip }, async () => {
+      await visit('/api/console/mail', 'mail');
+      const log = (await page.locator('table.mail-log').textContent()) ?? '';
+      assert.match(log, /Printer on fire[\s\S]*ticket \d+ created/);
+      assert.match(log, /RE: Mailbox full \[ID:1001\][\s\S]*appended to 1001/);
+      await page.fill('input[name="q"]', 'printer');
+      await Promise.all([page.waitForURL(/q=printer/), page.click('form.filters button[type="submit"]')]);
+      assert.equal(await page.locator('table.mail-log tbody tr').count(), 1);
+    });
+
+    it('shows the script job, its output and the Halo write', { skip }, async () => {
+      await visit('/api/console/scripts', 'scripts');
+      const row = page.locator('table.jobs tbody tr').first();
+      assert.match((await row.textContent()) ?? '', /succeeded[\s\S]*hello\.sh[\s\S]*1001[\s\S]*Halo: .*status \d+/);
+      await row.locator('summary').click();
+      assert.match((await row.locator('pre').textContent()) ?? '', /Hello Megan Bowen/);
+      const ticket = await row.locator('a[href*="/tickets?id=1001"]').getAttribute('href');
+      assert.equal(ticket, `${stack.halo.url}/tickets?id=1001`);
+    });
+
+    it('shows the tenant-sync run with each change and its reason, and starts a plan run', { skip }, async () => {
+      await visit('/api/console/syncs', 'syncs');
+      const runsBefore = await page.locator('table.runs tbody tr').count();
+      await Promise.all([
+        page.waitForURL(/\/api\/console\/syncs\/tenant-sync\//),
+        page.locator('table.runs a').first().click(),
+      ]);
+      await page.screenshot({ path: join(SCREENSHOTS, 'run.png'), fullPage: true });
+      const contoso = (await page.locator('[data-tenant="11111111-1111-4111-8111-111111111111"]').textContent()) ?? '';
+      assert.match(contoso, /create contact[\s\S]*has no Halo contact/);
+      assert.match(contoso, /deactivate contact[\s\S]*deactivating/);
+      assert.match((await page.textContent('main')) ?? '', /Unmatched:[\s\S]*Fix:[\s\S]*tailspintoys\.com/);
+
+      await page.goto(`${stack.runner.url}/api/console/syncs`);
+      await page.selectOption('[data-sync="tenant-sync"] select[name="mode"]', 'plan');
+      await page.click('[data-sync="tenant-sync"] button');
+      await page.waitForSelector('[data-sync="tenant-sync"] [data-status].ok');
+      assert.match(
+        (await page.textContent('[data-sync="tenant-sync"] [data-status]')) ?? '',
+        /run started in plan mode/,
+      );
+      // The page reloads once the run started; the new run is listed first.
+      await until(async () => (await page.locator('table.runs tbody tr').count()) > runsBefore);
+    });
+
+    it('shows the Halo budget page', { skip }, async () => {
+      await visit('/api/console/budget', 'budget');
+      assert.equal(await page.locator('h1').textContent(), 'Halo budget');
+    });
+
+    it('fits a phone: nothing wider than the screen but the tables, which scroll', { skip }, async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await visit('/api/console', 'overview-phone');
+      const overflow = await page.evaluate(() => {
+        const { document, innerWidth } = globalThis as unknown as {
+          document: { documentElement: { scrollWidth: number } };
+          innerWidth: number;
+        };
+        return document.documentElement.scrollWidth - innerWidth;
+      });
+      assert.ok(overflow <= 0, `the page is ${overflow} px wider than the phone`);
+      await page.setViewportSize({ width: 1280, height: 900 });
+    });
+
+    it('refuses a browser that is not signed in', { skip }, async () => {
+      const response = await page.context().request.get(`${stack.runner.url}/api/console/scripts`, {
+        headers: { accept: 'application/json', cookie: '' },
+        maxRedirects: 0,
+      });
+      assert.equal(response.status(), 401);
+    });
+
+    it('made no request to any other origin and logged no error (no CSP violation)', { skip }, () => {
+      assert.deepEqual(foreign, []);
+      assert.deepEqual(problems, []);
+    });
+  });
+
   describe('the page itself', () => {
     it('answers HTML to a browser with a strict policy and no inline code, assets cached by content hash', async () => {
       const response = await operator.get('/api/console', 'text/html,application/xhtml+xml');
@@ -188,6 +327,14 @@ describe('operator console on the demo stack (HTTP)', () => {
     });
   });
 });
+
+async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not true after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 async function cookieOf(baseUrl: string, roles?: string): Promise<string | undefined> {
   const login = await fetch(`${baseUrl}/.auth/login/aad${roles ? `?roles=${encodeURIComponent(roles)}` : ''}`, {

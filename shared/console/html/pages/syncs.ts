@@ -15,7 +15,7 @@ ${view.syncs.map(
 <p class="muted">schedule <code>${sync.schedule}</code>${sync.nextRunAt ? html` · next ${when(sync.nextRunAt, now)}` : ''}</p>
 ${
   principal.access === 'operate'
-    ? html`<form class="inline" method="post" action="${CONSOLE_BASE}/syncs/${encodeURIComponent(sync.kind)}/start" data-action data-confirm="Start a ${sync.title} run?">
+    ? html`<form class="inline" method="post" action="${CONSOLE_BASE}/actions/syncs/${encodeURIComponent(sync.kind)}/start" data-action data-confirm="Start a ${sync.title} run?">
 <label>Mode <select name="mode"><option value="plan">plan (changes nothing)</option><option value="apply">apply (writes to Halo)</option></select></label>
 <button type="submit">Start a run</button></form>`
     : html`<p class="muted">Starting a run needs the operate role.</p>`
