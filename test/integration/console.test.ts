@@ -72,7 +72,7 @@ describe('operator console on the demo stack (HTTP)', () => {
 
     it('lets a reader read but not operate, and an operator do both', async () => {
       assert.equal((await reader.get('/api/console/syncs')).status, 200);
-      const refused = await reader.post('/api/console/actions/syncs/tenant-sync/start', { mode: 'plan' });
+      const refused = await reader.post('/api/console/actions/syncs/contacts/start', { mode: 'plan' });
       assert.equal(refused.status, 403);
       assert.match(((await refused.json()) as { error: string }).error, /Console\.Operate/);
       const me = await reader.json<{ access: string; roles: string[] }>('/api/console/me');
@@ -80,7 +80,7 @@ describe('operator console on the demo stack (HTTP)', () => {
     });
 
     it('refuses an action without the console header (a form posted from another site)', async () => {
-      const response = await operator.post('/api/console/actions/syncs/tenant-sync/start', { mode: 'plan' }, {});
+      const response = await operator.post('/api/console/actions/syncs/contacts/start', { mode: 'plan' }, {});
       assert.equal(response.status, 403);
       assert.match(((await response.json()) as { error: string }).error, /x-halo-bridge-console/);
     });
@@ -94,8 +94,8 @@ describe('operator console on the demo stack (HTTP)', () => {
       assert.equal(flow('automation')?.last?.status, 'succeeded');
       assert.equal(flow('mail:support')?.health, 'ok');
       assert.match(flow('mail:support')?.last?.summary ?? '', /1 created, 1 appended/);
-      assert.equal(flow('sync:tenant-sync')?.last?.status, 'succeeded');
-      assert.ok(flow('sync:tenant-sync')?.nextRunAt, 'the next scheduled run');
+      assert.equal(flow('sync:contacts')?.last?.status, 'succeeded');
+      assert.ok(flow('sync:contacts')?.nextRunAt, 'the next scheduled run');
       const tailspin = view.tenants.find((t) => t.displayName === 'Tailspin Toys');
       assert.match(tailspin?.fix ?? '', /Set the website of the Halo company for Tailspin Toys/);
       const contoso = view.tenants.find((t) => t.displayName === 'Contoso Ltd');
@@ -219,7 +219,7 @@ describe('operator console on the demo stack (HTTP)', () => {
       assert.equal(await page.locator('h1').textContent(), 'Overview');
       const automation = page.locator('[data-flow="automation"]');
       assert.match((await automation.textContent()) ?? '', /succeeded[\s\S]*hello\.sh for ticket 1001/);
-      assert.match((await page.locator('[data-flow="sync:tenant-sync"]').textContent()) ?? '', /succeeded/);
+      assert.match((await page.locator('[data-flow="sync:contacts"]').textContent()) ?? '', /succeeded/);
       assert.match((await page.locator('table').first().textContent()) ?? '', /Tailspin Toys[\s\S]*Set the website/);
     });
 
@@ -247,7 +247,7 @@ describe('operator console on the demo stack (HTTP)', () => {
       await visit('/api/console/syncs', 'syncs');
       const runsBefore = await page.locator('table.runs tbody tr').count();
       await Promise.all([
-        page.waitForURL(/\/api\/console\/syncs\/tenant-sync\//),
+        page.waitForURL(/\/api\/console\/syncs\/contacts\//),
         page.locator('table.runs a').first().click(),
       ]);
       await page.screenshot({ path: join(SCREENSHOTS, 'run.png'), fullPage: true });
@@ -257,13 +257,10 @@ describe('operator console on the demo stack (HTTP)', () => {
       assert.match((await page.textContent('main')) ?? '', /Unmatched:[\s\S]*Fix:[\s\S]*tailspintoys\.com/);
 
       await page.goto(`${stack.runner.url}/api/console/syncs`);
-      await page.selectOption('[data-sync="tenant-sync"] select[name="mode"]', 'plan');
-      await page.click('[data-sync="tenant-sync"] button');
-      await page.waitForSelector('[data-sync="tenant-sync"] [data-status].ok');
-      assert.match(
-        (await page.textContent('[data-sync="tenant-sync"] [data-status]')) ?? '',
-        /run started in plan mode/,
-      );
+      await page.selectOption('[data-sync="contacts"] select[name="mode"]', 'plan');
+      await page.click('[data-sync="contacts"] button');
+      await page.waitForSelector('[data-sync="contacts"] [data-status].ok');
+      assert.match((await page.textContent('[data-sync="contacts"] [data-status]')) ?? '', /run started in plan mode/);
       // The page reloads once the run started; the new run is listed first.
       await until(async () => (await page.locator('table.runs tbody tr').count()) > runsBefore);
     });

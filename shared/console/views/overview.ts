@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { RunRecord } from '../../storage';
-import { getRunStatus } from '../../sync/engine';
+import { getRunStatus, getSyncOverview, type SyncDefinition, type SyncOverview } from '../../sync/engine';
+import { SYNCS } from '../../sync/syncs';
 import type { ConsoleDeps } from '../deps';
 import { maskSecrets } from '../mask';
 import { describeCounts } from '../words';
 import { type FailureCounts, failureCounts } from './failures';
 import { mailView } from './mail';
-import { nextOccurrence, syncKinds } from './syncs';
+import { nextOccurrence } from './syncs';
 
 /** A timer function as the registry defines it (the overview shows when each fires next). */
 export interface TimerInfo {
@@ -85,11 +86,13 @@ export async function overviewView(deps: ConsoleDeps, timers: readonly TimerInfo
     const found = timers.find((t) => t.name === timer);
     return found ? nextOccurrence(found.schedule, now) : {};
   };
-  const [automation, mail, syncs, tenants, workers, subscriptions, failures] = await Promise.all([
+  const syncOverviews = await Promise.all(
+    SYNCS.map(async (sync) => ({ sync, overview: await getSyncOverview(deps, sync, TENANT_HISTORY_RUNS) })),
+  );
+  const [automation, mail, tenants, workers, subscriptions, failures] = await Promise.all([
     automationHealth(deps, next('haloScriptQueuePoll')),
     mailView(deps, { limit: 1 }),
-    Promise.all(syncKinds(deps).map((sync) => syncHealth(deps, sync))),
-    tenantHealth(deps),
+    tenantHealth(deps, syncOverviews),
     workerHealth(deps),
     deps.stores.subscriptions.list(),
     failureCounts(deps),
@@ -136,7 +139,7 @@ export async function overviewView(deps: ConsoleDeps, timers: readonly TimerInfo
   };
   return {
     generatedAt: now.toISOString(),
-    flows: [automation, ...mailFlows, subscriptionFlow, ...syncs],
+    flows: [automation, ...mailFlows, subscriptionFlow, ...syncOverviews.map((sync) => syncHealth(deps, sync))],
     tenants,
     workers,
     subscriptions: subscriptions
@@ -192,11 +195,14 @@ async function automationHealth(deps: ConsoleDeps, next: { nextRunAt?: string })
   };
 }
 
-async function syncHealth(deps: ConsoleDeps, sync: ReturnType<typeof syncKinds>[number]): Promise<FlowHealth> {
-  const [run] = await deps.stores.runs.list(sync.kind, { top: 1 });
+function syncHealth(
+  deps: ConsoleDeps,
+  { sync, overview }: { sync: SyncDefinition; overview: SyncOverview },
+): FlowHealth {
+  const [run] = overview.runs;
   return {
     id: `sync:${sync.kind}`,
-    title: `${sync.title} (${sync.enabled ? `${sync.mode} mode` : 'disabled'})`,
+    title: `${sync.title} (${overview.enabled ? `${overview.mode} mode` : 'disabled'})`,
     health: !run ? 'idle' : runHealth(run),
     ...(run
       ? {
@@ -208,7 +214,7 @@ async function syncHealth(deps: ConsoleDeps, sync: ReturnType<typeof syncKinds>[
           },
         }
       : {}),
-    ...(sync.nextRunAt ? { nextRunAt: sync.nextRunAt } : {}),
+    ...(overview.enabled && overview.schedule.next ? { nextRunAt: overview.schedule.next } : {}),
     page: `/api/console/syncs?kind=${encodeURIComponent(sync.kind)}`,
   };
 }
@@ -224,19 +230,21 @@ function runHealth(run: RunRecord): Health {
 }
 
 /** Each tenant's last success and last error over the newest runs of each sync. */
-async function tenantHealth(deps: ConsoleDeps): Promise<TenantHealth[]> {
+async function tenantHealth(
+  deps: ConsoleDeps,
+  syncs: readonly { sync: SyncDefinition; overview: SyncOverview }[],
+): Promise<TenantHealth[]> {
   const links = deps.links;
   const out: TenantHealth[] = [];
-  for (const sync of syncKinds(deps)) {
-    const runs = await deps.stores.runs.list(sync.kind, { top: TENANT_HISTORY_RUNS });
-    const statuses = await Promise.all(runs.map((run) => getRunStatus(deps, run.runId)));
+  for (const { sync, overview } of syncs) {
+    const statuses = await Promise.all(overview.runs.map((run) => getRunStatus(deps, sync, run.runId)));
     const byTenant = new Map<string, TenantHealth>();
     // Newest run first: the first success and the first error seen are the latest of each.
     for (const status of statuses) {
       for (const tenant of status?.tenants ?? []) {
         const key = tenant.tenantId.toLowerCase();
         const seen: TenantHealth = byTenant.get(key) ?? {
-          sync: sync.kind,
+          sync: sync.title,
           tenantId: tenant.tenantId,
           displayName: tenant.displayName,
         };

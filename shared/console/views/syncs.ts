@@ -1,19 +1,27 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 import type { RunRecord } from '../../storage';
-import { blobPaths, getRunStatus, RUN_KIND, type TenantState } from '../../sync/engine';
+import { getRunStatus, getSyncOverview, type SourceState, type SyncDefinition } from '../../sync/engine';
+import { getPlan } from '../../sync/engine/runBlobs';
+import { SYNCS, syncOf } from '../../sync/syncs';
 import type { ConsoleDeps } from '../deps';
 import { maskSecrets } from '../mask';
 import { pageLimit } from '../query';
 
-/** The syncs the console shows, each by the runs partition its engine writes. */
+/** A sync as the console shows it: its settings, its schedule and the apply run holding its lease. */
 export interface SyncKindView {
   readonly kind: string;
   readonly title: string;
   readonly enabled: boolean;
   readonly mode: string;
+  /** The modes a run can be started in (`apply` is the one that writes). */
+  readonly modes: readonly string[];
   readonly schedule: string;
   readonly nextRunAt?: string;
+  /** A scheduled occurrence that came due and has not started yet (the timer keeps trying). */
+  readonly pendingSince?: string;
+  /** The apply run holding the sync's lease (one apply run at a time); `active: false` once it stopped renewing. */
+  readonly lease?: { readonly runId: string; readonly expiresAt: string; readonly active: boolean };
 }
 
 export const runsQuerySchema = z
@@ -26,6 +34,7 @@ export type RunsQuery = z.output<typeof runsQuerySchema>;
 
 export interface RunRow {
   readonly kind: string;
+  readonly title: string;
   readonly runId: string;
   readonly status: string;
   readonly mode?: string;
@@ -75,19 +84,25 @@ export interface RunDetail extends RunRow {
 const MAX_CHANGES = 200;
 const MAX_SKIPPED = 50;
 
-/** Every sync the app runs (more arrive with the sync engine: Entra ID, Intune). */
-export function syncKinds(deps: Pick<ConsoleDeps, 'config' | 'now'>): SyncKindView[] {
-  const tenantSync = deps.config.tenantSync;
-  return [
-    {
-      kind: RUN_KIND,
-      title: 'Tenant sync',
-      enabled: tenantSync.enabled,
-      mode: tenantSync.mode,
-      schedule: tenantSync.schedule,
-      ...(tenantSync.enabled ? nextOccurrence(tenantSync.schedule, deps.now()) : {}),
-    },
-  ];
+/** Every sync the engine runs (tenant sync today; Entra ID and Intune join through the same registry). */
+export async function syncKinds(deps: Pick<ConsoleDeps, 'config' | 'now' | 'stores'>): Promise<SyncKindView[]> {
+  return Promise.all(SYNCS.map(async (sync) => syncKindView(sync, await getSyncOverview(deps, sync, 0))));
+}
+
+function syncKindView(sync: SyncDefinition, overview: Awaited<ReturnType<typeof getSyncOverview>>): SyncKindView {
+  return {
+    kind: sync.kind,
+    title: sync.title,
+    enabled: overview.enabled,
+    mode: overview.mode,
+    modes: sync.modes,
+    schedule: overview.schedule.cron,
+    ...(overview.enabled && overview.schedule.next ? { nextRunAt: overview.schedule.next } : {}),
+    ...(overview.schedule.pending ? { pendingSince: overview.schedule.pending } : {}),
+    ...(overview.lease
+      ? { lease: { runId: overview.lease.runId, expiresAt: overview.lease.expiresAt, active: overview.lease.active } }
+      : {}),
+  };
 }
 
 /** The next occurrence of a six-field NCRONTAB (UTC) after `from`, as `{ nextRunAt }`. */
@@ -102,44 +117,43 @@ export function nextOccurrence(schedule: string, from: Date): { nextRunAt?: stri
 
 /** The Syncs page and `cli runs`: the newest runs of every sync (or one), newest first. */
 export async function runsView(deps: ConsoleDeps, query: RunsQuery): Promise<RunsView> {
-  const syncs = syncKinds(deps);
-  const kinds = query.kind ? syncs.filter((s) => s.kind === query.kind) : syncs;
-  if (query.kind && kinds.length === 0) {
-    throw new UnknownSyncError(`no sync "${query.kind}" (syncs: ${syncs.map((s) => s.kind).join(', ')})`);
+  const chosen = query.kind ? SYNCS.filter((s) => s.kind === query.kind) : SYNCS;
+  if (query.kind && chosen.length === 0) {
+    throw new UnknownSyncError(`no sync "${query.kind}" (syncs: ${SYNCS.map((s) => s.kind).join(', ')})`);
   }
-  const runs = (await Promise.all(kinds.map((s) => deps.stores.runs.list(s.kind, { top: query.limit }))))
-    .flat()
+  const overviews = await Promise.all(
+    chosen.map(async (sync) => ({ sync, overview: await getSyncOverview(deps, sync, query.limit) })),
+  );
+  const runs = overviews
+    .flatMap(({ sync, overview }) => overview.runs.map((run) => runRow(deps, sync, run)))
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
     .slice(0, query.limit);
-  return { syncs, runs: runs.map((run) => runRow(deps, run)) };
+  return { syncs: overviews.map(({ sync, overview }) => syncKindView(sync, overview)), runs };
 }
 
 export class UnknownSyncError extends Error {
   override readonly name = 'UnknownSyncError';
 }
 
-/** One run: each tenant's outcome, its planned changes with their reasons, and the reports. */
+/** One run: each source's outcome, its planned changes with their reasons, and the reports. */
 export async function runDetail(deps: ConsoleDeps, kind: string, runId: string): Promise<RunDetail | undefined> {
-  if (!syncKinds(deps).some((s) => s.kind === kind)) return undefined;
-  const status = await getRunStatus(deps, runId);
+  const sync = syncOf(kind);
+  if (!sync) return undefined;
+  const status = await getRunStatus(deps, sync, runId);
   if (!status) return undefined;
   const sources = await Promise.all(
     [...status.tenants]
       .sort((a, b) => a.displayName.localeCompare(b.displayName))
-      .map((tenant) => sourceView(deps, runId, tenant)),
+      .map((source) => sourceView(deps, sync, runId, source)),
   );
-  const reports = (status.run.summary as { reports?: unknown } | undefined)?.reports;
-  return {
-    ...runRow(deps, status.run),
-    sources,
-    reports: Array.isArray(reports) ? reports.filter((r): r is string => typeof r === 'string') : [],
-  };
+  return { ...runRow(deps, sync, status.run), sources, reports: status.reports };
 }
 
-function runRow(deps: ConsoleDeps, run: RunRecord): RunRow {
+function runRow(deps: ConsoleDeps, sync: SyncDefinition, run: RunRecord): RunRow {
   const summary = (run.summary ?? {}) as { mode?: unknown; trigger?: unknown };
   return {
-    kind: run.kind,
+    kind: sync.kind,
+    title: sync.title,
     runId: run.runId,
     status: run.status,
     ...(typeof summary.mode === 'string' ? { mode: summary.mode } : {}),
@@ -162,10 +176,14 @@ interface StoredPlan {
   skippedUsers?: { userPrincipalName?: unknown; reason?: unknown }[];
 }
 
-async function sourceView(deps: ConsoleDeps, runId: string, tenant: TenantState): Promise<SourceView> {
+async function sourceView(
+  deps: ConsoleDeps,
+  sync: SyncDefinition,
+  runId: string,
+  tenant: SourceState,
+): Promise<SourceView> {
   const links = deps.links;
-  const blob = await deps.reports.get(blobPaths(runId).plan(tenant.tenantId));
-  const plan = blob ? (JSON.parse(blob.content.toString('utf8')) as StoredPlan) : undefined;
+  const plan = (await getPlan(deps.reports, sync.storageName, runId, tenant.tenantId)) as StoredPlan | undefined;
   const match = tenant.match as Record<string, unknown> | undefined;
   const changes = (plan?.changes ?? []).map((change): ChangeView => {
     const contact = change.contact;
@@ -205,7 +223,7 @@ async function sourceView(deps: ConsoleDeps, runId: string, tenant: TenantState)
     ...(match && typeof match.unmatched === 'string'
       ? { unmatched: { reason: match.unmatched, fix: String(match.instruction ?? '') } }
       : {}),
-    counts: Object.fromEntries(Object.entries(tenant.changes ?? {}).map(([k, v]) => [k, v ?? 0])),
+    counts: tenant.changes ?? {},
     ...(tenant.appliedChanges !== undefined ? { appliedChanges: tenant.appliedChanges } : {}),
     ...(tenant.error ? { error: maskSecrets(tenant.error, deps.secrets) } : {}),
     changes: changes.slice(0, MAX_CHANGES),

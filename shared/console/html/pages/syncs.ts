@@ -13,10 +13,12 @@ ${view.syncs.map(
   (sync) => html`<section class="card" data-sync="${sync.kind}">
 <h3>${sync.title} ${badge(sync.enabled ? sync.mode : 'disabled')}</h3>
 <p class="muted">schedule <code>${sync.schedule}</code>${sync.nextRunAt ? html` · next ${when(sync.nextRunAt, now)}` : ''}</p>
+${sync.pendingSince && html`<p class="notice">The run scheduled for ${when(sync.pendingSince, now)} has not started yet; the timer keeps trying.</p>`}
+${sync.lease && html`<p>${sync.lease.active ? html`Apply run <a href="${CONSOLE_BASE}/syncs/${encodeURIComponent(sync.kind)}/${encodeURIComponent(sync.lease.runId)}">${sync.lease.runId}</a> is running (one apply run at a time).` : html`<span class="error">Apply run ${sync.lease.runId} stopped renewing its lease ${when(sync.lease.expiresAt, now)}; the next apply run takes over.</span>`}</p>`}
 ${
   principal.access === 'operate'
     ? html`<form class="inline" method="post" action="${CONSOLE_BASE}/actions/syncs/${encodeURIComponent(sync.kind)}/start" data-action data-confirm="Start a ${sync.title} run?">
-<label>Mode <select name="mode"><option value="plan">plan (changes nothing)</option><option value="apply">apply (writes to Halo)</option></select></label>
+<label>Mode <select name="mode">${sync.modes.map((mode) => html`<option value="${mode}"${mode === 'plan' ? html` selected` : ''}>${mode === 'apply' ? 'apply (writes to Halo)' : `${mode} (changes nothing)`}</option>`)}</select></label>
 <button type="submit">Start a run</button></form>`
     : html`<p class="muted">Starting a run needs the operate role.</p>`
 }
@@ -32,7 +34,7 @@ ${
 <tbody>${view.runs.map(
         (run) => html`<tr data-run="${run.runId}">
 <td><a href="${CONSOLE_BASE}/syncs/${encodeURIComponent(run.kind)}/${encodeURIComponent(run.runId)}">${when(run.startedAt, now)}</a></td>
-<td>${run.kind}</td><td>${run.mode ?? ''}</td><td>${badge(run.status)}${run.error && html`<br><span class="error">${run.error}</span>`}</td>
+<td>${run.title}</td><td>${run.mode ?? ''}</td><td>${badge(run.status)}${run.error && html`<br><span class="error">${run.error}</span>`}</td>
 <td>${describeCounts(run.counts)}</td><td class="hide-narrow">${run.trigger ?? ''}</td></tr>`,
       )}</tbody></table></div>`
 }`;
@@ -70,5 +72,5 @@ ${source.skipped.length > 0 && html`<details><summary>${source.skipped.length} u
 </section>`,
 )}
 <p><a href="${CONSOLE_BASE}/syncs">← all runs</a></p>`;
-  return layout('syncs', `${words(run.kind)} run, ${run.mode ?? ''} mode`, context, body);
+  return layout('syncs', `${run.title} run, ${run.mode ?? ''} mode`, context, body);
 }
