@@ -71,6 +71,7 @@ export async function startRealServices(options: {
     easyAuth: localEasyAuth(),
   });
   say(`halo-bridge: Functions app on ${runner.url}/api against ${settings.HALO_BASE_URL}`);
+  say(`halo-bridge: console on ${runner.url}/api/console (signed in as the local operator)`);
   let stopping = false;
   const stop = async (code: number) => {
     // Ctrl-C reaches this process twice (from the terminal and from scripts/launch.mjs): stop once.

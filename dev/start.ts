@@ -144,6 +144,9 @@ function printWhereThingsListen(stack: Stack, keysFile: string, say: (line: stri
   say(
     `  Functions app   ${stack.settings.PUBLIC_BASE_URL}/api   (function and master keys: ${relative(ROOT, keysFile)})`,
   );
+  say(
+    `  Console         ${stack.settings.PUBLIC_BASE_URL}/api/console   (the demo signs you in as the local operator)`,
+  );
   say(`  Halo simulator  ${stack.halo.url}   (counters: ${stack.halo.url}/_sim/counters)`);
   say(`  Graph simulator ${stack.graph.url}   (counters: ${stack.graph.url}/_sim/counters)`);
   say(`  Key Vault fake  ${stack.keyVault.url}`);

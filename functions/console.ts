@@ -1,10 +1,12 @@
 import { budgetPage } from '../shared/console/html/pages/budget';
+import { failuresPage } from '../shared/console/html/pages/failures';
 import { mailPage } from '../shared/console/html/pages/mail';
 import { overviewPage } from '../shared/console/html/pages/overview';
 import { jobPage, scriptsPage } from '../shared/console/html/pages/scripts';
 import { runPage, syncsPage } from '../shared/console/html/pages/syncs';
 import { queryOf, serveConsoleRead } from '../shared/console/http';
 import { budgetView } from '../shared/console/views/budget';
+import { failuresQuerySchema, failuresView, UnknownQueueError } from '../shared/console/views/failures';
 import { jobDetail, jobsQuerySchema, jobsView } from '../shared/console/views/jobs';
 import { mailQuerySchema, mailView, UnknownMailboxError } from '../shared/console/views/mail';
 import { overviewView } from '../shared/console/views/overview';
@@ -123,6 +125,29 @@ export const consoleRun = defineHttp({
       },
       page: runPage,
     }),
+});
+
+/** `GET /api/console/failures?queue&limit`: the messages the queues gave up on, with why and a masked preview. */
+export const consoleFailures = defineHttp({
+  name: 'consoleFailures',
+  route: 'console/failures',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: (request, _context, app) => {
+    const query = queryOf(request, failuresQuerySchema);
+    return serveConsoleRead(request, app, {
+      load: async (_request, state) => {
+        if (!query.ok) return query;
+        try {
+          return { ok: true, data: await failuresView(state, query.value) };
+        } catch (error) {
+          if (error instanceof UnknownQueueError) return { ok: false, status: 404, error: error.message };
+          throw error;
+        }
+      },
+      page: (view, context) => failuresPage(view, query.ok ? query.value : { limit: 100 }, context),
+    });
+  },
 });
 
 /**

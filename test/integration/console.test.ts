@@ -161,6 +161,23 @@ describe('operator console on the demo stack (HTTP)', () => {
       assert.ok(csv, detail.reports.join(', '));
     });
 
+    it('failures: what a queue gave up on, why, and a preview with the secrets masked', async () => {
+      await stack.container.stores.queueFailures.record({
+        queue: 'halo-events',
+        message: JSON.stringify({ event: 'planted', password: stack.webhook.password, note: stack.webhook.password }),
+        reason: `planted for the console test (Basic ${Buffer.from(`u:${stack.webhook.password}`).toString('base64')})`,
+      });
+      const view = await operator.json<{ failures: { queue: string; preview: string; reason: string }[] }>(
+        '/api/console/failures?queue=halo-events',
+      );
+      const planted = view.failures.find((f) => f.preview.includes('planted'));
+      assert.ok(planted, JSON.stringify(view));
+      assert.ok(!JSON.stringify(view).includes(stack.webhook.password), 'the webhook password is masked');
+      assert.equal((await operator.get('/api/console/failures?queue=nope')).status, 404);
+      const overview = await operator.json<OverviewView>('/api/console');
+      assert.ok((overview.failures.open['halo-events'] ?? 0) >= 1);
+    });
+
     it('says what is wrong with a query, by parameter', async () => {
       const response = await operator.get('/api/console/mail?ticket=abc&since=yesterday&limit=5000');
       assert.equal(response.status, 400);
@@ -263,6 +280,11 @@ describe('operator console on the demo stack (HTTP)', () => {
       assert.match((await page.textContent('[data-sync="contacts"] [data-status]')) ?? '', /run started in plan mode/);
       // The page reloads once the run started; the new run is listed first.
       await until(async () => (await page.locator('table.runs tbody tr').count()) > runsBefore);
+    });
+
+    it('shows the failures page', { skip }, async () => {
+      await visit('/api/console/failures', 'failures');
+      assert.equal(await page.locator('h1').textContent(), 'Failures');
     });
 
     it('shows the Halo budget page', { skip }, async () => {
