@@ -40,7 +40,7 @@ describe('npm run cli', () => {
     assert.match(unknown.stderr, /Unknown option '--frobnicate'\nusage: /);
     const bare = await cli('status');
     assert.equal(bare.code, 2);
-    assert.match(bare.stderr, /^usage: /);
+    assert.match(bare.stderr, /^status needs a run id\nusage: npm run cli -- status <runId>/);
     assert.equal(bare.stdout, '');
   });
 });

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { PassingMethod } from '../../shared/jobs';
-import { findExecutable } from '../../worker/executables';
 import { planInvocation } from '../../worker/invocation';
 import { runProcessTree } from '../../worker/processTree';
+import { findTool, requireTools } from '../support/tools';
 
 const HOSTILE: Record<string, string | number | boolean | null> = {
   Quote: `'"; rm -rf / #`,
@@ -21,7 +21,7 @@ const HOSTILE: Record<string, string | number | boolean | null> = {
   Flag: true,
 };
 const interpreters = {
-  pwsh: findExecutable('pwsh', process.env, process.platform) ?? join(process.env.HOME ?? '/', '.dotnet/tools/pwsh'),
+  pwsh: findTool('pwsh') ?? 'pwsh',
   windowsPowerShell: 'powershell.exe',
   bash: 'bash',
   node: process.execPath,
@@ -133,13 +133,12 @@ describe('hostile parameter values arrive byte for byte', () => {
     });
   }
 
-  const pwshPresent = existsSync(interpreters.pwsh);
   for (const [script, passing] of [
     ['named.ps1', 'namedParameters'],
     ['vars.ps1', 'scriptVariables'],
   ] as const) {
     it(`through PowerShell ${passing}`, async (t) => {
-      if (!pwshPresent) return t.skip('pwsh not installed: PowerShell passing methods not exercised on this machine');
+      if (!requireTools(t, 'pwsh')) return;
       const outcome = await runScript(script, passing);
       assert.equal(outcome.exitCode, 0, outcome.stderr);
       const lines = parseLines(outcome.stdout);
@@ -150,7 +149,7 @@ describe('hostile parameter values arrive byte for byte', () => {
     });
   }
   it('through PowerShell base64Json', async (t) => {
-    if (!pwshPresent) return t.skip('pwsh not installed: PowerShell passing methods not exercised on this machine');
+    if (!requireTools(t, 'pwsh')) return;
     const outcome = await runScript('b64.ps1', 'base64Json');
     assert.equal(outcome.exitCode, 0, outcome.stderr);
     assertSame(parseLines(outcome.stdout).get('B64'), b64(JSON.stringify(HOSTILE)), 'base64 JSON');

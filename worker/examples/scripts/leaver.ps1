@@ -12,6 +12,15 @@ param(
   [int]$TicketId
 )
 $ErrorActionPreference = 'Stop'
+if ($UserPrincipalName -notmatch '^[^@\s]+@[^@\s]+\.[^@\s]+$') {
+  throw "UserPrincipalName must look like name@domain.com, got '$UserPrincipalName'"
+}
+if ($ForwardTo -and $ForwardTo -notmatch '^[^@\s]+@[^@\s]+\.[^@\s]+$') {
+  throw "ForwardTo must be an email address, got '$ForwardTo'"
+}
+if ($DisabledOU -and $DisabledOU -notmatch '^(OU|CN)=.+,DC=') {
+  throw "DisabledOU must be a distinguished name like OU=Disabled,DC=contoso,DC=com, got '$DisabledOU'"
+}
 $haveAd = [bool](Get-Command Disable-ADAccount -ErrorAction SilentlyContinue)
 $haveExchange = [bool](Get-Command Set-Mailbox -ErrorAction SilentlyContinue)
 # The UPN is a value, never code: inside the AD filter it is a quoted string with its quotes doubled.

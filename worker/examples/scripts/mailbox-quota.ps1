@@ -10,6 +10,7 @@ param(
   [int]$TicketId
 )
 $ErrorActionPreference = 'Stop'
+if ($Mailbox -notmatch '^[^@\s]+@[^@\s]+\.[^@\s]+$') { throw "Mailbox must be an email address, got '$Mailbox'" }
 if ($QuotaGB -lt 1 -or $QuotaGB -gt 100) { throw "QuotaGB must be between 1 and 100, got $QuotaGB" }
 $warning = [math]::Floor($QuotaGB * 0.9)
 $plan = "Set-Mailbox -Identity '$Mailbox' -ProhibitSendQuota ${QuotaGB}GB -ProhibitSendReceiveQuota ${QuotaGB}GB -IssueWarningQuota ${warning}GB -UseDatabaseQuotaDefaults `$false"

@@ -16,6 +16,16 @@ param(
   [int]$TicketId
 )
 $ErrorActionPreference = 'Stop'
+# Halo sends custom-field text as typed: say which field is wrong before touching the directory.
+foreach ($name in 'FirstName', 'LastName', 'OrganizationalUnit') {
+  if ([string]::IsNullOrWhiteSpace((Get-Variable -Name $name -ValueOnly))) { throw "$name is empty: fill it in on the ticket" }
+}
+if ($UserPrincipalName -notmatch '^[^@\s]+@[^@\s]+\.[^@\s]+$') {
+  throw "UserPrincipalName must look like name@domain.com, got '$UserPrincipalName'"
+}
+if ($OrganizationalUnit -notmatch '^(OU|CN)=.+,DC=') {
+  throw "OrganizationalUnit must be a distinguished name like OU=Staff,DC=contoso,DC=com, got '$OrganizationalUnit'"
+}
 $sam = ($UserPrincipalName.Split('@')[0]) -replace '[^A-Za-z0-9._-]', ''
 if ($sam.Length -gt 20) { $sam = $sam.Substring(0, 20) }
 
@@ -28,8 +38,13 @@ if (-not (Get-Command New-ADUser -ErrorAction SilentlyContinue)) {
 if (Get-ADUser -Filter "UserPrincipalName -eq '$($UserPrincipalName -replace "'", "''")'" -ErrorAction SilentlyContinue) {
   throw "A user with UPN $UserPrincipalName already exists"
 }
-Add-Type -AssemblyName System.Web
-$password = ConvertTo-SecureString ([System.Web.Security.Membership]::GeneratePassword(20, 4)) -AsPlainText -Force
+# System.Web's GeneratePassword is missing from PowerShell 7; this works in 5.1 and 7 alike.
+$alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!@#$%*-_=+'
+$bytes = [byte[]]::new(24)
+[System.Security.Cryptography.RandomNumberGenerator]::Create().GetBytes($bytes)
+$plain = -join ($bytes | ForEach-Object { $alphabet[$_ % $alphabet.Length] }) + 'a7!Q'
+$password = ConvertTo-SecureString $plain -AsPlainText -Force
+Remove-Variable plain, bytes
 $user = @{
   Name                  = "$FirstName $LastName"
   GivenName             = $FirstName
