@@ -3,21 +3,15 @@
  * default is `[ID:{id}]`. The old `[ID <n>]` form, which Halo keeps matching, is accepted too (legacy).
  * Ids may carry leading zeros (`[ID:0001234]`); 0 is not a ticket.
  */
-export const DEFAULT_TAG_PATTERN = '[ID:{id}]';
-const PLACEHOLDER = '{id}';
+import { DEFAULT_TAG_PATTERN, TAG_PLACEHOLDER as PLACEHOLDER } from '../config/integration/mailPatternSyntax';
+
+export { DEFAULT_TAG_PATTERN, tagPatternProblem } from '../config/integration/mailPatternSyntax';
+
 const LEGACY_TAG = /\[\s*ID\s+0*(\d{1,15})\s*\]/i;
 
 export interface TagOptions {
   /** Also match `[ID 123]` (default true). */
   matchLegacy?: boolean;
-}
-
-/** Why a tag pattern cannot be used, or undefined. */
-export function tagPatternProblem(pattern: string): string | undefined {
-  const parts = pattern.split(PLACEHOLDER);
-  if (parts.length !== 2) return `must contain ${PLACEHOLDER} exactly once, e.g. "${DEFAULT_TAG_PATTERN}"`;
-  if (parts[0]!.trim() === '') return `needs fixed text before ${PLACEHOLDER}, e.g. "${DEFAULT_TAG_PATTERN}"`;
-  return undefined;
 }
 
 /** The ticket id in the first tag of a subject, or undefined. */

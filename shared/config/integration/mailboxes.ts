@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import { senderPatternProblem, subjectPatternProblem } from '../../mail/patterns';
-import { DEFAULT_TAG_PATTERN, tagPatternProblem } from '../../mail/ticketTag';
 import { haloId, nonEmpty, tenantId } from './common';
+import {
+  DEFAULT_TAG_PATTERN,
+  senderPatternProblem,
+  subjectPatternProblem,
+  tagPatternProblem,
+} from './mailPatternSyntax';
 
 const withProblem = (problem: (value: string) => string | undefined) =>
   nonEmpty.superRefine((value, ctx) => {
