@@ -3,9 +3,11 @@
 // and is listed here once.
 import type { CliCommand } from './cli/command';
 import { UsageError } from './cli/command';
+import { configCommands } from './cli/config';
+import { consentCommands } from './cli/consent';
 import { syncCommands } from './cli/sync';
 
-const commands: CliCommand[] = [...syncCommands];
+const commands: CliCommand[] = [...syncCommands, ...configCommands, ...consentCommands];
 const USAGE = `usage: npm run cli -- ${commands.map((command) => command.usage).join(' | ')}`;
 
 async function main(argv: string[]): Promise<number> {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { type FaultDecision, FaultEngine, faultControl, renderStatus } from '../faults';
 import { type DevTls, loadDevTls } from '../tls';
 import { type BatchItem, serveBatch } from './batch';
+import { ConsentSim } from './consent';
 import type { SimContext } from './context';
 import type { DeltaExpiry } from './delta';
 import { directoryRoutes } from './directoryRoutes';
@@ -60,6 +61,8 @@ export interface GraphSimulator {
   readonly authorityHost: string;
   readonly store: GraphStore;
   readonly faults: FaultEngine;
+  /** Service principals, app role assignments, GDAP access and mailbox scopes (dev/graph-sim/consent.ts). */
+  readonly consent: ConsentSim;
   stop(): Promise<void>;
   /** Requests per route name (`users.list`, `messages.delta`, `token`, `$batch`, …); batch items count too. */
   counters(filter?: { tenantId?: string }): Record<string, number>;
@@ -95,7 +98,14 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     tenantOf: (tenantId) => store.requireTenant(tenantId),
   };
   const subscriptions = new SubscriptionService(ctx);
-  const routes: Route[] = [...directoryRoutes(ctx), ...mailRoutes(ctx, sent), ...subscriptions.routes()];
+  const partnerTenantId = () => [...store.tenants.values()].find((t) => t.customers.length > 0)?.id;
+  const consent = new ConsentSim(store, issuer, now, () => baseUrl, partnerTenantId);
+  const routes: Route[] = [
+    ...directoryRoutes(ctx),
+    ...mailRoutes(ctx, sent),
+    ...subscriptions.routes(),
+    ...consent.routes(),
+  ];
 
   const record = (entry: SimRequestRecord) => log.push(entry);
 
@@ -170,6 +180,11 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
         body,
         tenantId: auth.tenantId,
       };
+      const denied = consent.authorize(request);
+      if (denied) {
+        route = 'denied';
+        return denied;
+      }
       if (path === '/$batch' && request.method === 'POST') {
         route = '$batch';
         return serveBatch(request, (item) => runBatchItem(request, item));
@@ -197,6 +212,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
         response: graphError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.'),
       };
     }
+    const delegated = consent.authenticateDelegated(claims);
+    if (delegated) return delegated;
     const tenant = store.tenant(claims.tid);
     if (!tenant?.consented) {
       return {
@@ -228,6 +245,9 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       return openIdConfiguration(baseUrl, config[1]!);
     }
     if (/^\/[^/]+\/discovery\/v2\.0\/keys$/.test(url.pathname)) return { status: 200, body: { keys: [] } };
+    const partnerSignIn = /^\/([^/]+)\/oauth2\/v2\.0\/(devicecode|token)$/.exec(url.pathname);
+    const signIn = partnerSignIn && consent.entra(partnerSignIn[1]!, url.pathname, new URLSearchParams(rawBody));
+    if (signIn) return signIn;
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     if (!token || req.method !== 'POST') return undefined;
     const tenantId = findTenant(store, token[1]!)?.id ?? token[1]!;
@@ -309,6 +329,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     authorityHost: baseUrl,
     store,
     faults,
+    consent,
     async stop() {
       await subscriptions.settled();
       server.closeAllConnections();

@@ -30,6 +30,8 @@ export interface LocalRunnerOptions {
   readonly functions: readonly FunctionDefinition[];
   /** Handed to every handler as `deps`; the runner never looks inside. */
   readonly container: Container;
+  /** Runs before every invocation, as the real host's composition root does (e.g. revalidate the config blob). */
+  readonly beforeInvocation?: () => Promise<void>;
   readonly storageConnectionString: string;
   readonly hostJson: HostJson;
   /** 0 (the default) picks a free port. */
@@ -104,6 +106,7 @@ export async function startLocalRunner(options: LocalRunnerOptions): Promise<Loc
     const context = createInvocationContext({ functionName: name, trigger, log, triggerMetadata });
     const started = performance.now();
     try {
+      await options.beforeInvocation?.();
       await run(context);
       return {
         record: {

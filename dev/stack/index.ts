@@ -6,13 +6,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/identity';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { buildContainer } from '../../shared/app/buildContainer';
 import type { Container } from '../../shared/app/container';
+import { integrationConfigFor } from '../../shared/app/integrationConfigFor';
 import { loadAppSettings } from '../../shared/config/appSettings';
 import { parseIntegrationConfig } from '../../shared/config/integration';
 import { exportPrivateKey, exportPublicKey, generateSigningKeyPair } from '../../shared/jobs';
 import type { LogSink } from '../../shared/runtime/logger';
-import { ensureStorage } from '../../shared/storage';
+import { configDocumentStore, DEFAULT_CONFIG_BLOB, ensureStorage, parseBlobLocation } from '../../shared/storage';
 import { type LocalStorage, startLocalStorage } from '../azurite';
 import { type GraphSeed, type GraphSimulator, startGraphSimulator } from '../graph-sim';
 import { type HaloSeed, type HaloSimulator, SIM_EVENTS, startHaloSimulator } from '../halo-sim';
@@ -55,6 +57,11 @@ export interface StackOptions {
   readonly graphSeed?: GraphSeed;
   /** Changes to the demo integration config (dev/demo-data/integration.json) before it is validated. */
   readonly config?: (demo: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * Serve the config as the deployed app does: uploaded to Azurite's config/integration.json and re-read by ETag
+   * (INTEGRATION_CONFIG_REFRESH_SECONDS) before invocations, so `npm run cli -- config push` changes it live.
+   */
+  readonly configFromBlob?: boolean;
   /** Overrides of host.json's extensions.queues (tests use a short visibilityTimeout). */
   readonly queues?: Record<string, unknown>;
   readonly sink?: LogSink;
@@ -152,14 +159,27 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...demoConfig,
       workers: [{ id: DEMO_WORKER_ID, group: 'default', publicKey: exportPublicKey(workerKeys.publicKey) }],
     };
-    const config = parseIntegrationConfig(options.config ? options.config(withWorkers) : withWorkers, 'demo config');
+    const demoDocument = options.config ? options.config(withWorkers) : withWorkers;
+    const config = parseIntegrationConfig(demoDocument, 'demo config');
+    if (options.configFromBlob) {
+      settings.INTEGRATION_CONFIG_BLOB = DEFAULT_CONFIG_BLOB;
+      const location = parseBlobLocation(DEFAULT_CONFIG_BLOB)!;
+      await configDocumentStore(
+        BlobServiceClient.fromConnectionString(storage.connectionString).getContainerClient(location.container),
+        location.blob,
+      ).write(JSON.stringify(demoDocument, null, 2), undefined);
+    }
     const appSettings = loadAppSettings(settings);
-    const container = buildContainer(appSettings, config, {
+    let built: Container | undefined;
+    const liveConfig = options.configFromBlob ? integrationConfigFor(appSettings, () => built!) : undefined;
+    const container = buildContainer(appSettings, liveConfig ?? config, {
       sink: options.sink ?? (() => {}),
       logLevel: options.logLevel,
       azureCredential: () => localVaultCredential,
       keyVaultClientOptions: { disableChallengeResourceVerification: true },
     });
+    built = container;
+    await liveConfig?.refreshIfDue();
     const groups = [
       ...new Set(['default', ...config.scripts.map((s) => s.workerGroup), config.haloScriptQueue.workerGroup]),
     ];
@@ -170,6 +190,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const runner = await startLocalRunner({
       functions: await loadFunctionFiles(join(ROOT, 'functions')),
       container,
+      ...(liveConfig ? { beforeInvocation: () => liveConfig.refreshIfDue() } : {}),
       storageConnectionString: storage.connectionString,
       hostJson: parseHostJson(hostJson),
       port: runnerPort,

@@ -10,7 +10,7 @@ var jobQueues = [for group in workerGroups: 'jobs-${group}']
 var queues = concat(flowQueues, jobQueues)
 var poisonQueues = [for queue in queues: '${queue}-poison']
 var tables = ['checkpoints', 'subscriptions', 'dedupe', 'jobs', 'runs', 'maillog', 'workers', 'queuefailures']
-var containers = ['reports', 'payloads', 'deploymentpackage']
+var containers = ['reports', 'payloads', 'config', 'deploymentpackage']
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -39,6 +39,8 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 
   resource blobService 'blobServices' = {
     name: 'default'
+    // Every earlier integration config (config/integration.json) stays restorable, besides the app's own history/.
+    properties: { isVersioningEnabled: true }
     resource container 'containers' = [for containerName in containers: { name: containerName }]
   }
 }

@@ -2,7 +2,8 @@ import { createHash, type KeyObject } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
 import type { AppSettings } from '../config/appSettings';
-import type { IntegrationConfig } from '../config/integration';
+import { type IntegrationConfig, parseIntegrationConfig } from '../config/integration';
+import { fixedConfig, type LiveConfig } from '../config/liveConfig';
 import { createGraphClientFactory, type GraphClientFactory } from '../graph';
 import type { GraphCredentialOptions } from '../graph/credentials';
 import { createHaloClient } from '../halo';
@@ -36,8 +37,16 @@ export interface ContainerOptions {
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
-/** Builds every client from settings and config. Reads no environment: the caller passes everything in. */
-export function buildContainer(settings: AppSettings, config: IntegrationConfig, options: ContainerOptions): Container {
+/**
+ * Builds every client from settings and config. Reads no environment: the caller passes everything in. A LiveConfig
+ * (the config blob) makes `container.config` follow the newest valid document without rebuilding anything.
+ */
+export function buildContainer(
+  settings: AppSettings,
+  config: IntegrationConfig | LiveConfig,
+  options: ContainerOptions,
+): Container {
+  const live = 'current' in config ? config : fixedConfig(config, 'the given config', isEmptyConfig(config));
   const now = options.now ?? (() => new Date());
   const secrets = options.secrets ?? secretProviderFor(settings, options);
   const knownSecrets = () => [...settings.secretValues, ...knownValuesOf(secrets)];
@@ -64,7 +73,10 @@ export function buildContainer(settings: AppSettings, config: IntegrationConfig,
   let signingKey: Promise<KeyObject> | undefined;
   return {
     settings,
-    config,
+    get config() {
+      return live.current();
+    },
+    configStatus: () => live.status(),
     log,
     now,
     halo,
@@ -157,6 +169,14 @@ function graphAppsFor(settings: AppSettings, log: Container['log']): (app: Graph
 function knownValuesOf(secrets: SecretProvider): readonly string[] {
   const withValues = secrets as SecretProvider & { knownValues?: () => readonly string[] };
   return withValues.knownValues?.() ?? [];
+}
+
+const EMPTY_CONFIG_JSON = JSON.stringify(parseIntegrationConfig({}));
+
+/** A parsed config equal to the one `{}` parses to: nothing was configured. */
+function isEmptyConfig(config: IntegrationConfig): boolean {
+  const { $schema: _schema, ...rest } = config;
+  return JSON.stringify(rest) === EMPTY_CONFIG_JSON;
 }
 
 function lazy<T>(make: () => T): () => T {

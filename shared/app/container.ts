@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { AppSettings } from '../config/appSettings';
 import type { IntegrationConfig } from '../config/integration';
+import type { ConfigStatus } from '../config/liveConfig';
 import type { GraphClientFactory } from '../graph';
 import type { GraphCredentialOptions } from '../graph/credentials';
 import type { HaloClient } from '../halo';
@@ -46,7 +47,10 @@ export interface GraphAppOptions {
  */
 export interface Container {
   readonly settings: AppSettings;
+  /** The config in use: with a config blob, the newest valid document (revalidated by the composition root). */
   readonly config: IntegrationConfig;
+  /** Whether the config is usable: empty, missing, unreadable or invalid documents are reported, never hidden. */
+  configStatus(): ConfigStatus;
   readonly log: Logger;
   readonly now: () => Date;
   readonly halo: HaloClient;

@@ -66,6 +66,14 @@ export const appSettingsSchema = z.object({
 
   INTEGRATION_CONFIG: text.optional(),
   INTEGRATION_CONFIG_PATH: text.optional(),
+  /** `<container>/<blob>` in the app's storage account: the config the deployed app reads (and re-reads on change). */
+  INTEGRATION_CONFIG_BLOB: text
+    .regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]\/.+$/, {
+      message: 'must be <container>/<blob>, e.g. config/integration.json',
+    })
+    .optional(),
+  /** How often the app checks the config blob for a change (one conditional request). */
+  INTEGRATION_CONFIG_REFRESH_SECONDS: positiveInt.max(3600).default(30),
 
   /** The public https base of the Function App, used for Graph notification URLs; defaults from WEBSITE_HOSTNAME. */
   PUBLIC_BASE_URL: url.optional(),
@@ -111,8 +119,11 @@ function crossSettingProblems(s: Readonly<Record<string, string>>): string[] {
       "GRAPH_CLIENT_SECRET: looks like a GUID, which is the secret's ID; paste the secret's Value (shown once when it is created)",
     );
   }
-  if (s.INTEGRATION_CONFIG && s.INTEGRATION_CONFIG_PATH) {
-    problems.push('INTEGRATION_CONFIG: set either INTEGRATION_CONFIG or INTEGRATION_CONFIG_PATH, not both');
+  const configSources = ['INTEGRATION_CONFIG', 'INTEGRATION_CONFIG_PATH', 'INTEGRATION_CONFIG_BLOB'].filter(
+    (n) => s[n],
+  );
+  if (configSources.length > 1) {
+    problems.push(`INTEGRATION_CONFIG: set one of ${configSources.join(', ')}, not ${configSources.length}`);
   }
   return problems;
 }

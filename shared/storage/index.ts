@@ -1,4 +1,5 @@
 export * from './blobContainer';
+export * from './configDocuments';
 export * from './connection';
 export * from './ensureStorage';
 export * from './errors';

@@ -35,7 +35,12 @@ export const TABLES = {
 export const BLOB_CONTAINERS = {
   reports: 'reports',
   payloads: 'payloads',
+  /** The integration config (integration.json) and its earlier versions (history/). */
+  config: 'config',
 } as const;
+
+/** Where the deployed app reads its integration config (INTEGRATION_CONFIG_BLOB). */
+export const DEFAULT_CONFIG_BLOB = 'config/integration.json';
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export type TableName = (typeof TABLES)[keyof typeof TABLES];

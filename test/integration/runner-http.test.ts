@@ -29,7 +29,10 @@ function fixtureDir(): string {
 }
 
 const keys = { functionKey: 'function-key-1234', masterKey: 'master-key-5678' };
-const container = { marker: 'the container' } as unknown as Container;
+const container = {
+  marker: 'the container',
+  configStatus: () => ({ state: 'ok', source: 'test', problems: [], features: ['1 mailbox(es)'] }),
+} as unknown as Container;
 
 describe('local runner: HTTP', () => {
   let storage: LocalStorage;
