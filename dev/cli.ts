@@ -1,13 +1,15 @@
 // `npm run cli -- <command>`: operator commands against the configured services, or the local demo stack when no
 // real Halo is configured (local.settings.json without HALO_BASE_URL). Each command group lives in dev/cli/<group>.ts
 // and is listed here once.
+
+import { checkCommands } from './cli/check';
 import type { CliCommand } from './cli/command';
 import { UsageError } from './cli/command';
 import { configCommands } from './cli/config';
 import { consentCommands } from './cli/consent';
 import { syncCommands } from './cli/sync';
 
-const commands: CliCommand[] = [...syncCommands, ...configCommands, ...consentCommands];
+const commands: CliCommand[] = [...syncCommands, ...configCommands, ...consentCommands, ...checkCommands];
 const USAGE = `usage: npm run cli -- ${commands.map((command) => command.usage).join(' | ')}`;
 
 async function main(argv: string[]): Promise<number> {
