@@ -1,5 +1,5 @@
 // halo-bridge: the whole system in one resource group. Deployed by `azd up` (azure.yaml) or
-// `az deployment sub create -f infra/main.bicep -p infra/main.parameters.json`.
+// `az deployment sub create -f infra/main.bicep -p infra/main.parameters.manual.json` (fill it in first).
 targetScope = 'subscription'
 
 @minLength(1)
@@ -53,8 +53,10 @@ param workerGroups array = ['default']
 @description('Hybrid worker identities: [{ principalId, group }]. Each may only process jobs-<group> and add to job-results.')
 param workerPrincipals array = []
 
-@description('The integration config (tenants, mailboxes, scripts, triggers, schedules) as an object; see shared/config/integration.schema.json.')
-param integrationConfig object = {}
+@minValue(0)
+@maxValue(10)
+@description('Always-ready instances for the HTTP functions, so Graph\'s 3-second answer rule holds on cold starts. Each costs a baseline around the clock (README: Deploy to Azure).')
+param alwaysReadyHttpInstances int = 0
 
 @description('Application (client) id of the Entra app people sign in to the operator console with (app roles Console.Read, Console.Operate). Empty: no sign-in, and the console refuses every request.')
 param consoleAuthClientId string = ''
@@ -136,7 +138,7 @@ module functionApp 'app/function.bicep' = {
     haloWebhookUsername: haloWebhookUsername
     graphClientId: graphClientId
     graphHomeTenantId: graphHomeTenantId
-    integrationConfig: integrationConfig
+    alwaysReadyHttpInstances: alwaysReadyHttpInstances
   }
 }
 
@@ -179,6 +181,7 @@ output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output KEY_VAULT_NAME string = keyVault.outputs.name
 output KEY_VAULT_URL string = keyVault.outputs.uri
 output STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_SUBSCRIPTION_ID string = subscription().subscriptionId
 output QUEUE_SERVICE_URL string = storage.outputs.queueEndpoint
 output FUNCTION_URL string = functionApp.outputs.uri
 output HALO_WEBHOOK_URL string = '${functionApp.outputs.uri}/api/halo/webhook'

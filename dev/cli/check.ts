@@ -79,12 +79,12 @@ export const checkCommands: CliCommand[] = [
  * The demo as the README sets a tenant up: the app's permissions granted by app role assignment, mail scoped to the
  * support mailboxes with Exchange RBAC for Applications (no tenant-wide Mail.* grant).
  */
-export function scopeDemoMail(stack: Stack): void {
+export function scopeDemoMail(stack: Stack, mailboxes?: readonly string[]): void {
   const home = stack.settings.GRAPH_HOME_TENANT_ID!;
   stack.graph.consent.setup(home, {
     servicePrincipal: true,
     granted: ['DelegatedAdminRelationship.Read.All', 'Directory.Read.All', 'User.Read.All', 'Organization.Read.All'],
-    mailScope: stack.container.config.mailboxes.filter((m) => m.tenantId === home).map((m) => m.address),
+    mailScope: mailboxes ?? stack.container.config.mailboxes.filter((m) => m.tenantId === home).map((m) => m.address),
   });
 }
 

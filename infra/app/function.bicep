@@ -20,7 +20,8 @@ param haloRateLimitRequests int
 param haloWebhookUsername string
 param graphClientId string
 param graphHomeTenantId string
-param integrationConfig object
+@description('Always-ready instances for the HTTP functions (0 = scale from zero; see the README for the cost).')
+param alwaysReadyHttpInstances int
 
 func kvRef(vault string, secret string) string => '@Microsoft.KeyVault(VaultName=${vault};SecretName=${secret})'
 
@@ -52,8 +53,8 @@ var baseSettings = {
   HALO_WEBHOOK_USERNAME: haloWebhookUsername
   HALO_WEBHOOK_PASSWORD: kvRef(keyVaultName, 'halo-webhook-password')
   JOB_SIGNING_KEY_SECRET_NAME: 'job-signing-key'
-  INTEGRATION_CONFIG: string(integrationConfig)
-  PUBLIC_BASE_URL: 'https://${name}.azurewebsites.net'
+  // The config lives in this blob, pushed with `npm run cli -- config push`; provisioning never writes it.
+  INTEGRATION_CONFIG_BLOB: 'config/integration.json'
 }
 var haloTenantSettings = empty(haloTenant) ? {} : { HALO_TENANT: haloTenant }
 var graphSettings = empty(graphClientId)
@@ -96,6 +97,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       scaleAndConcurrency: {
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
+        alwaysReady: alwaysReadyHttpInstances > 0 ? [{ name: 'http', instanceCount: alwaysReadyHttpInstances }] : []
       }
       runtime: { name: 'node', version: '22' }
     }
@@ -103,7 +105,13 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
 
   resource appSettings 'config' = {
     name: 'appsettings'
-    properties: union(baseSettings, haloTenantSettings, graphSettings)
+    // The real host name (regional suffixes exist), not one built from the app's name.
+    properties: union(
+      baseSettings,
+      { PUBLIC_BASE_URL: 'https://${functionApp.properties.defaultHostName}' },
+      haloTenantSettings,
+      graphSettings
+    )
   }
 }
 

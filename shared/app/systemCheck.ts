@@ -212,12 +212,19 @@ async function checkGraph(
   const tenantChecks: { tenantId: string; label: string; probes: { permission: string; probe: string }[] }[] = [];
   const home = container.settings.GRAPH_HOME_TENANT_ID!;
   tenantChecks.push({ tenantId: home, label: 'partner tenant', probes: partnerTenantNeeds(config) });
-  for (const include of config.tenantSync.include) {
-    tenantChecks.push({
-      tenantId: include.tenantId,
-      label: include.name ?? include.tenantId,
-      probes: customerTenantNeeds(config),
-    });
+  const customers = new Map(config.tenantSync.include.map((t) => [t.tenantId.toLowerCase(), t.name ?? t.tenantId]));
+  if (config.tenantSync.enabled && config.tenantSync.discovery === 'gdap') {
+    try {
+      for (const customer of await graph.home().listDelegatedAdminCustomers()) {
+        customers.set(customer.tenantId.toLowerCase(), customer.displayName ?? customer.tenantId);
+      }
+    } catch (error) {
+      add({ area: 'graph', item: 'GDAP customers', status: 'fail', detail: short(error), fix: consentFix });
+    }
+  }
+  for (const excluded of config.tenantSync.exclude) customers.delete(excluded.toLowerCase());
+  for (const [tenantId, label] of customers) {
+    tenantChecks.push({ tenantId, label, probes: customerTenantNeeds(config) });
   }
   for (const tenant of tenantChecks) {
     for (const need of tenant.probes) {
