@@ -99,9 +99,27 @@ describe("request bodies against Halo's OpenAPI spec", () => {
     assert.ok(!committed.listRows.users?.includes('azureoid'));
   });
 
-  it('the committed subset matches the full spec, when the spec is present', (t) => {
+  it('the committed subset is whole: every write our client makes, and exactly the schemas they reference', () => {
+    const paths: Record<string, Record<string, unknown>> = {};
+    for (const [key, schema] of Object.entries(subset.requestBodies)) {
+      const [method, path] = key.split(' ') as [string, string];
+      paths[path] = {
+        ...paths[path],
+        [method.toLowerCase()]: { requestBody: { content: { 'application/json': { schema } } } },
+      };
+    }
+    const reExtracted = extractHaloOpenApiSubset({ info: subset.source, paths, components: subset.components });
+    assert.deepEqual(
+      reExtracted,
+      subset,
+      'run: node scripts/launch.mjs scripts/extract-halo-openapi.ts <halo-openapi.json>',
+    );
+  });
+
+  it('the committed subset is what the full spec gives (compared where the spec sits next to the checkout)', (t) => {
     if (!existsSync(FULL_SPEC_PATH)) {
-      t.skip('full Halo spec not present (CI / fresh clone)');
+      // A fresh clone or CI has only the subset; the test above still proves it complete and closed.
+      t.diagnostic(`full Halo spec not at ${FULL_SPEC_PATH}: checked the subset's consistency only`);
       return;
     }
     const fresh = extractHaloOpenApiSubset(JSON.parse(readFileSync(FULL_SPEC_PATH, 'utf8')));
