@@ -91,6 +91,11 @@ describe('tenant sync: one apply run at a time', () => {
     ]) {
       assert.equal(oids.get(oid), 1, oid);
     }
+    const one = await fetch(`${stack.runner.url}/api/sync/contacts/${run.runId}?code=${stack.keys.functionKey}`);
+    const view = (await one.json()) as { kind: string; tenants: unknown[]; reports: string[] };
+    assert.equal(view.kind, 'contacts');
+    assert.equal(view.tenants.length, 4);
+    assert.ok(view.reports.includes(`tenant-sync/${run.runId}/report.json`));
     const lease = await fetch(`${stack.runner.url}/api/sync/contacts?code=${stack.keys.functionKey}`);
     const overview = (await lease.json()) as { lease: { runId: string; active: boolean; releasedAt?: string } };
     assert.equal(overview.lease.runId, run.runId);
@@ -186,5 +191,34 @@ describe('tenant sync: one apply run at a time', () => {
     const row = (await deps.stores.runs.list(`tenant-sync:${stalled}`))[0];
     assert.equal(row?.status, 'failed');
     assert.match(String(row?.error), new RegExp(`run ${taken.runId} has held it since`));
+  });
+
+  it('a retry never plans again from the run snapshot once one of its write batches was recorded', async () => {
+    const deps = stack.container;
+    const runId = newRunId(new Date());
+    const record = await deps.stores.runs.start('tenant-sync', {
+      runId,
+      summary: { mode: 'plan', trigger: 'cli', tenants: 1 },
+    });
+    const row = {
+      tenantId: TENANTS.contoso,
+      displayName: 'Contoso',
+      source: 'gdap',
+      mode: 'plan',
+      phase: 'retrying' as const,
+      attempts: 1,
+    };
+    await saveSourceState(deps.stores.runs, 'tenant-sync', runId, row, record.startedAt, new Date());
+    // An earlier attempt recorded a batch, but its stored plan is gone.
+    await deps.stores.dedupe.claim('tenant-sync-batch', `${runId}/${TENANTS.contoso}/0`, { dequeueCount: 1 });
+    await assert.rejects(
+      syncSource(deps, sync, { runId, tenantId: TENANTS.contoso, mode: 'plan' }, { dequeueCount: 2 }),
+      /the plan of tenant .* is missing although some of its writes were recorded; it is not planned again/,
+    );
+    assert.equal(
+      await deps.reports.get(`tenant-sync/${runId}/plans/${TENANTS.contoso}.json`),
+      undefined,
+      'no new plan',
+    );
   });
 });
