@@ -35,8 +35,9 @@ type ScheduleDeps = StartDeps & Pick<Container, 'stores'>;
 /**
  * The timer's check for one sync: a run starts when its schedule has an occurrence since the last one started.
  * The checkpoint only moves on once a run has started, so a start that failed, or was refused because an apply
- * run holds the lease, is tried again at the next tick until it starts. One attempt per occurrence at a time
- * across instances (a dedupe claim). The first check only records "now": deploying never starts a sync by itself.
+ * run holds the lease, is tried again at the next tick until it starts. One attempt at a time across instances (a
+ * dedupe claim on the occurrence, released after the attempt; the checkpoint is read again once it is held). The
+ * first check only records "now": deploying never starts a sync by itself.
  */
 export async function startScheduledRun(deps: ScheduleDeps, sync: SyncDefinition): Promise<ScheduledStart> {
   const settings = sync.settings(deps.config);
@@ -59,25 +60,25 @@ export async function startScheduledRun(deps: ScheduleDeps, sync: SyncDefinition
   const attempts = dedupeScopes(sync.storageName).schedule;
   const claim = await deps.stores.dedupe.claim(attempts, due.scheduledFor, {}, { staleAfterMs: ATTEMPT_STALE_MS });
   if (!claim.claimed) return { started: false, reason: 'takenByAnotherInstance' };
-  let result: StartResult;
   try {
-    result = await startRun(deps, sync, { trigger: 'schedule' });
-  } catch (error) {
+    // Another instance may have started this occurrence and moved the checkpoint since we read it.
+    const current = await deps.stores.checkpoints.get(scope, key);
+    if (current?.value !== checkpoint?.value) return { started: false, reason: 'takenByAnotherInstance' };
+    const result = await startRun(deps, sync, { trigger: 'schedule' });
+    if (!result.ok) {
+      const reason = result.reason === 'busy' || result.reason === 'notConfigured' ? result.reason : 'failed';
+      return { started: false, reason, scheduledFor: due.scheduledFor, result };
+    }
+    try {
+      await deps.stores.checkpoints.put(scope, key, due.scheduledFor, current?.etag ?? null);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+    }
+    return { started: true, scheduledFor: due.scheduledFor, result };
+  } finally {
+    // The checkpoint, not the claim, says what has started: the claim only keeps two attempts apart.
     await deps.stores.dedupe.release(attempts, due.scheduledFor);
-    throw error;
   }
-  if (!result.ok) {
-    await deps.stores.dedupe.release(attempts, due.scheduledFor);
-    const reason = result.reason === 'busy' || result.reason === 'notConfigured' ? result.reason : 'failed';
-    return { started: false, reason, scheduledFor: due.scheduledFor, result };
-  }
-  try {
-    await deps.stores.checkpoints.put(scope, key, due.scheduledFor, checkpoint?.etag ?? null);
-  } catch (error) {
-    if (!(error instanceof ConcurrencyError)) throw error;
-  }
-  await deps.stores.dedupe.complete(attempts, due.scheduledFor, { runId: result.runId });
-  return { started: true, scheduledFor: due.scheduledFor, result };
 }
 
 /** A sync's schedule as the status shows it: the cron, the last occurrence started, one waiting to start. */
