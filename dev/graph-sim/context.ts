@@ -8,5 +8,10 @@ export interface SimContext {
   /** Milliseconds; injectable so tests can move subscriptions past their expiry without waiting. */
   now(): number;
   deltaExpiry: DeltaExpiry;
+  /**
+   * Which items of a messages delta changes round come partial (id, isRead, parentFolderId): `updates` (Graph's
+   * documented behaviour: messages that only changed) or `all` (every item, new mail included).
+   */
+  partialMessages: 'updates' | 'all';
   tenantOf(tenantId: string): SimTenant;
 }

@@ -1,5 +1,5 @@
 import type { SimContext } from './context';
-import { serveDelta } from './delta';
+import { type DeltaEntry, serveDelta } from './delta';
 import { json, notFound, preferences, type Route, route, type SimRequest } from './http';
 import { select } from './odata';
 import { pagedList } from './paging';
@@ -38,7 +38,8 @@ export function directoryRoutes(ctx: SimContext): Route[] {
         expiry: ctx.deltaExpiry,
         currentSeq: ctx.store.currentSeq(),
         pageSize: pageSize(request, 100),
-        snapshot: () => [...t.users.values()],
+        supportsLatest: true,
+        snapshot: () => [...t.users.values()].map((item, key) => ({ key, item })),
         changes: (since, until) => userChanges(t, since, until),
         shape: (item, fields) => select(item, new URLSearchParams(fields ? { $select: fields } : {})),
       });
@@ -87,15 +88,15 @@ export function pageSize(request: SimRequest, fallback: number): number {
   return Number.isInteger(preferred) && preferred > 0 ? preferred : fallback;
 }
 
-function userChanges(tenant: SimTenant, since: number, until: number): Json[] {
+function userChanges(tenant: SimTenant, since: number, until: number): DeltaEntry[] {
   const ids: string[] = [];
   for (const change of tenant.userChanges) {
     if (change.seq > since && change.seq <= until && !ids.includes(change.id)) ids.push(change.id);
   }
   return ids.map((id) => {
     const user = tenant.users.get(id);
-    if (user) return user;
-    return { id, '@removed': { reason: tenant.removedUsers.get(id) ?? 'deleted' } };
+    if (user) return { item: user };
+    return { raw: { id, '@removed': { reason: tenant.removedUsers.get(id) ?? 'deleted' } } };
   });
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SimContext } from './context';
-import { serveDelta } from './delta';
+import { type DeltaEntry, serveDelta } from './delta';
 import { pageSize } from './directoryRoutes';
 import {
   badRequest,
@@ -12,7 +12,7 @@ import {
   type SimRequest,
   type SimResponse,
 } from './http';
-import { receivedSince, select } from './odata';
+import { receivedSinceIn, select } from './odata';
 import { pagedList } from './paging';
 import { type Json, newGraphId, type SimFolder, type SimMailbox, type SimMessage, type SimTenant } from './store';
 
@@ -80,9 +80,8 @@ export function mailRoutes(ctx: SimContext, sent: SentMail[]): Route[] {
   const messageOr404 = (mailbox: SimMailbox, id: string) => mailbox.messages.get(id);
   const missingItem = () => graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
   const messageList = (request: SimRequest, messages: SimMessage[]) => {
-    const since = receivedSince(request.query);
     const filtered = messages
-      .filter((m) => !since || m.receivedDateTime >= since)
+      .filter((m) => receivedSinceFilter(m, request.query.get('$filter') ?? undefined))
       .sort((a, b) => b.receivedDateTime.localeCompare(a.receivedDateTime));
     return pagedList(ctx.baseUrl(), request, filtered, {
       defaultTop: 10,
@@ -143,18 +142,21 @@ export function mailRoutes(ctx: SimContext, sent: SentMail[]): Route[] {
       withMailbox((request, mailbox, params, t) => {
         const folder = folderOr404(mailbox, params.folder!);
         if (!folder) return missingItem();
-        const since = receivedSince(request.query);
         return serveDelta(ctx.baseUrl(), request, {
           list: `${t.id}/${mailbox.userId}/${folder.id}/delta`,
           epoch: ctx.store.deltaEpoch,
           expiry: ctx.deltaExpiry,
           currentSeq: ctx.store.currentSeq(),
           pageSize: pageSize(request, 10),
-          snapshot: () =>
+          supportsLatest: false,
+          filteredLimit: FILTERED_DELTA_LIMIT,
+          snapshot: (filter, until) =>
             [...mailbox.messages.values()]
-              .filter((m) => m.parentFolderId === folder.id && (!since || m.receivedDateTime >= since))
-              .sort((a, b) => a.receivedDateTime.localeCompare(b.receivedDateTime)),
-          changes: (from, until) => folderChanges(mailbox, folder.id, from, until),
+              .filter((m) => m.parentFolderId === folder.id && receivedSinceFilter(m, filter))
+              .map((m) => ({ key: mailbox.placed.get(m.id) ?? 0, item: m }))
+              .filter((entry) => entry.key <= until),
+          changes: (from, until, filter) =>
+            folderChanges(mailbox, folder.id, { since: from, until, filter, partial: ctx.partialMessages }),
           shape: (item, fields) => shapeMessage(item as SimMessage, fields),
         });
       }),
@@ -192,7 +194,7 @@ export function mailRoutes(ctx: SimContext, sent: SentMail[]): Route[] {
           .safeParse(request.body);
         if (!parsed.success) return badRequest('Only isRead and categories can be updated in the simulator.');
         Object.assign(message, parsed.data);
-        ctx.store.placeMessage(t, mailbox, message, 'updated');
+        ctx.store.touchMessage(t, mailbox, message);
         return json(200, shapeMessage(message, undefined));
       }),
     ),
@@ -276,16 +278,51 @@ export function mailRoutes(ctx: SimContext, sent: SentMail[]): Route[] {
   ];
 }
 
-function folderChanges(mailbox: SimMailbox, folderId: string, since: number, until: number): Json[] {
+/** Graph returns at most this many messages for a delta with `$filter` (learn: graph/delta-query-messages). */
+export const FILTERED_DELTA_LIMIT = 5000;
+
+/**
+ * The messages that changed in a folder. A message that entered the folder in the window comes whole; one that only
+ * changed there (read, flagged) comes as the partial item Graph sends on update rounds: its id, `isRead` (as a
+ * string, as in Graph's own sample) and `parentFolderId`. Messages that left the folder come as `@removed`.
+ */
+function folderChanges(
+  mailbox: SimMailbox,
+  folderId: string,
+  window: { since: number; until: number; filter: string | undefined; partial: 'updates' | 'all' },
+): DeltaEntry[] {
+  const { since, until, filter } = window;
   const ids: string[] = [];
   for (const change of mailbox.changes) {
     if (change.folderId === folderId && change.seq > since && change.seq <= until && !ids.includes(change.messageId)) {
       ids.push(change.messageId);
     }
   }
-  return ids.map((id) => {
+  const entries: DeltaEntry[] = [];
+  for (const id of ids) {
     const message = mailbox.messages.get(id);
-    if (message && message.parentFolderId === folderId) return message;
-    return { id, '@removed': { reason: 'deleted' } };
-  });
+    if (!message || message.parentFolderId !== folderId) {
+      entries.push({ raw: { '@odata.type': '#microsoft.graph.message', id, '@removed': { reason: 'deleted' } } });
+    } else if (!receivedSinceFilter(message, filter)) {
+      // Outside the stream's $filter: Graph does not track it.
+    } else if (window.partial === 'updates' && (mailbox.placed.get(id) ?? 0) > since) {
+      entries.push({ item: message });
+    } else {
+      entries.push({
+        raw: {
+          '@odata.type': '#microsoft.graph.message',
+          '@odata.etag': `W/"${id.slice(-12)}"`,
+          id,
+          isRead: String(message.isRead),
+          parentFolderId: message.parentFolderId,
+        },
+      });
+    }
+  }
+  return entries;
+}
+
+function receivedSinceFilter(message: SimMessage, filter: string | undefined): boolean {
+  const since = receivedSinceIn(filter);
+  return since === undefined || Date.parse(message.receivedDateTime) >= Date.parse(since);
 }

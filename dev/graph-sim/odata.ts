@@ -32,8 +32,13 @@ export function decodeCursor(token: string): PageCursor | undefined {
 
 /** `receivedDateTime ge 2024-01-01T00:00:00Z` (the only message filter the simulator understands). */
 export function receivedSince(query: URLSearchParams): string | undefined {
-  const filter = query.get('$filter');
+  return receivedSinceIn(query.get('$filter') ?? undefined);
+}
+
+/** The lower bound of a `$filter` text, as a normalised ISO timestamp. */
+export function receivedSinceIn(filter: string | undefined): string | undefined {
   if (!filter) return undefined;
   const match = /receivedDateTime\s+(ge|gt)\s+'?([0-9TZ:.+-]+)'?/i.exec(filter);
-  return match?.[2];
+  const at = match?.[2] ? Date.parse(match[2]) : Number.NaN;
+  return Number.isNaN(at) ? undefined : new Date(at).toISOString();
 }

@@ -41,6 +41,11 @@ export interface IncomingMail {
   internetMessageHeaders?: { name: string; value: string }[];
   conversationId?: string;
   attachments?: { name: string; contentType: string; contentBase64: string }[];
+  /**
+   * Graph properties set exactly as given, after the message is built: odd types (`hasAttachments: "true"`),
+   * nulls, shapes our parser must survive. A value of null removes nothing; the property is sent as null.
+   */
+  overrides?: Record<string, unknown>;
 }
 
 export interface SimRequestRecord {
@@ -75,6 +80,8 @@ export interface GraphSimulator {
   /** Drops a message into a mailbox's Inbox as if received; returns the message id. */
   deliverMail(mailbox: string, message: IncomingMail): string;
   expireDeltaTokens(answer?: Partial<DeltaExpiry>): void;
+  /** Which messages delta items come partial from now on (default `updates`, as Graph does). */
+  partialDeltaMessages(mode: 'updates' | 'all'): void;
   triggerLifecycle(subscriptionId: string, event: LifecycleEvent): boolean;
   revokeConsent(tenantId: string): void;
   restoreConsent(tenantId: string): void;
@@ -94,7 +101,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     store,
     baseUrl: () => baseUrl,
     now,
-    deltaExpiry: { status: 410, code: 'syncStateNotFound' },
+    deltaExpiry: { status: 410, code: 'SyncStateNotFound' },
+    partialMessages: 'updates',
     tenantOf: (tenantId) => store.requireTenant(tenantId),
   };
   const subscriptions = new SubscriptionService(ctx);
@@ -289,6 +297,9 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       case 'POST /_sim/expire-delta-tokens':
         sim.expireDeltaTokens(body as Partial<DeltaExpiry>);
         return { status: 204 };
+      case 'POST /_sim/partial-delta-messages':
+        sim.partialDeltaMessages(body.mode === 'all' ? 'all' : 'updates');
+        return { status: 204 };
       case 'POST /_sim/lifecycle':
         return { status: sim.triggerLifecycle(String(body.subscriptionId), body.event as LifecycleEvent) ? 204 : 404 };
       case 'POST /_sim/consent':
@@ -352,17 +363,22 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       const target = store.findMailboxByAddress(mailboxRef) ?? findMailboxByUser(store, mailboxRef);
       if (!target) throw new Error(`no simulated mailbox ${mailboxRef}`);
       const inbox = store.resolveFolder(target.mailbox, 'inbox')!;
+      const { overrides, ...seed } = message;
       const built = store.buildMessage(
         target.mailbox,
-        { ...message, receivedDateTime: message.receivedDateTime ?? new Date(now()).toISOString() },
+        { ...seed, receivedDateTime: seed.receivedDateTime ?? new Date(now()).toISOString() },
         inbox.id,
       );
+      Object.assign(built, overrides ?? {});
       store.placeMessage(target.tenant, target.mailbox, built, 'created');
       return built.id;
     },
     expireDeltaTokens(answer = {}) {
       store.deltaEpoch += 1;
-      ctx.deltaExpiry = { status: answer.status ?? 410, code: answer.code ?? 'syncStateNotFound' };
+      ctx.deltaExpiry = { status: answer.status ?? 410, code: answer.code ?? 'SyncStateNotFound' };
+    },
+    partialDeltaMessages(mode) {
+      ctx.partialMessages = mode;
     },
     triggerLifecycle: (id, event) => subscriptions.triggerLifecycle(id, event),
     revokeConsent(tenantId) {

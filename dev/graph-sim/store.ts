@@ -33,6 +33,8 @@ export interface SimMailbox {
   messages: Map<string, SimMessage>;
   /** Change log for messages delta: which message changed in which folder, in order. */
   changes: { seq: number; folderId: string; messageId: string }[];
+  /** When each message entered its current folder (delivered or moved there): its place in a delta round. */
+  placed: Map<string, number>;
 }
 
 export interface SimTenant {
@@ -165,13 +167,22 @@ export class GraphStore {
 
   /** Puts a message into a folder (new or moved) and logs the change for delta. */
   placeMessage(tenant: SimTenant, mailbox: SimMailbox, message: SimMessage, changeType: 'created' | 'updated'): void {
+    const seq = this.nextSeq();
     mailbox.messages.set(message.id, message);
-    mailbox.changes.push({ seq: this.nextSeq(), folderId: message.parentFolderId, messageId: message.id });
+    mailbox.placed.set(message.id, seq);
+    mailbox.changes.push({ seq, folderId: message.parentFolderId, messageId: message.id });
     this.emit({ kind: 'message', tenantId: tenant.id, mailbox, message, changeType });
+  }
+
+  /** A message changed where it is (read, flagged): delta reports it, as a partial item, in the next round. */
+  touchMessage(tenant: SimTenant, mailbox: SimMailbox, message: SimMessage): void {
+    mailbox.changes.push({ seq: this.nextSeq(), folderId: message.parentFolderId, messageId: message.id });
+    this.emit({ kind: 'message', tenantId: tenant.id, mailbox, message, changeType: 'updated' });
   }
 
   /** Logs that a message left a folder (delta then reports it as removed there). */
   logMessageLeft(mailbox: SimMailbox, folderId: string, messageId: string): void {
+    mailbox.placed.delete(messageId);
     mailbox.changes.push({ seq: this.nextSeq(), folderId, messageId });
   }
 
@@ -248,14 +259,17 @@ export class GraphStore {
         folders: new Map(),
         messages: new Map(),
         changes: [],
+        placed: new Map(),
       };
       const names = new Set(['Inbox', 'Sent Items', 'Deleted Items', ...mailboxSeed.folders]);
       for (const name of names) this.createFolder(mailbox, name);
       for (const messageSeed of mailboxSeed.messages) {
         const folder = this.resolveFolderByName(mailbox, messageSeed.folder ?? 'Inbox');
         const message = this.buildMessage(mailbox, messageSeed, folder.id);
+        const seq = this.nextSeq();
         mailbox.messages.set(message.id, message);
-        mailbox.changes.push({ seq: this.nextSeq(), folderId: folder.id, messageId: message.id });
+        mailbox.placed.set(message.id, seq);
+        mailbox.changes.push({ seq, folderId: folder.id, messageId: message.id });
       }
       tenant.mailboxes.set(mailbox.userId, mailbox);
     }

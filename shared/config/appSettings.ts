@@ -75,6 +75,14 @@ export const appSettingsSchema = z.object({
   /** How often the app checks the config blob for a change (one conditional request). */
   INTEGRATION_CONFIG_REFRESH_SECONDS: positiveInt.max(3600).default(30),
 
+  /**
+   * How long one mailbox scan may run before it saves its place and queues its own continuation: well inside the
+   * host's functionTimeout (host.json: 10 minutes), leaving room for the message in hand.
+   */
+  MAIL_SCAN_BUDGET_SECONDS: positiveInt.max(3600).default(300),
+  /** `Prefer: odata.maxpagesize` of the inbox delta: messages per page (Graph's default is 10). */
+  MAIL_SCAN_PAGE_SIZE: positiveInt.max(1000).default(50),
+
   /** The public https base of the Function App, used for Graph notification URLs; defaults from WEBSITE_HOSTNAME. */
   PUBLIC_BASE_URL: url.optional(),
   WEBSITE_HOSTNAME: text.optional(),

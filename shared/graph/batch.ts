@@ -8,6 +8,8 @@ export interface BatchRequest {
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: unknown;
+  /** Ids of earlier requests this one waits for; Graph answers 424 when one of them failed. */
+  readonly dependsOn?: readonly string[];
 }
 
 export interface BatchResponse {
@@ -93,4 +95,49 @@ export async function runBatches(options: {
     pending = plan.retry.map((id) => byId.get(id)!);
   }
   return results;
+}
+
+/** What stands in for a request the `$batch` answer left out (or answered unreadably): retried like a 503. */
+export const MISSING_RESPONSE_CODE = 'MissingBatchResponse';
+
+/**
+ * The responses of one `$batch` answer, read item by item: Graph answers them in any order, so they are matched
+ * by id; an unreadable item is reported and skipped, and every request without a readable answer gets a 503
+ * (so that it is retried, and reported as an outage if it never gets one).
+ */
+export function readBatchResponses(
+  answer: unknown,
+  requests: readonly BatchRequest[],
+  report: (problem: { index: number; reason: string }) => void = () => {},
+): BatchResponse[] {
+  const raw = (answer as { responses?: unknown } | null)?.responses;
+  const values = Array.isArray(raw) ? raw : [];
+  const byId = new Map<string, BatchResponse>();
+  values.forEach((value, index) => {
+    const item = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+    const status = typeof item.status === 'number' ? item.status : Number(item.status);
+    if (typeof item.id !== 'string' || !Number.isInteger(status)) {
+      report({ index, reason: 'a $batch response without a string id and a numeric status' });
+      return;
+    }
+    byId.set(item.id, { id: item.id, status, headers: stringHeaders(item.headers), body: item.body });
+  });
+  return requests.map(
+    (request) =>
+      byId.get(request.id) ?? {
+        id: request.id,
+        status: 503,
+        headers: {},
+        body: { error: { code: MISSING_RESPONSE_CODE, message: 'Graph answered the $batch without this request' } },
+      },
+  );
+}
+
+function stringHeaders(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null) return {};
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
+      .map(([k, v]) => [k, String(v)]),
+  );
 }

@@ -7,11 +7,12 @@ import {
   RetryHandlerOptions,
 } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../runtime/logger';
-import { type BatchRequest, type BatchResponse, runBatches } from './batch';
+import { type BatchRequest, type BatchResponse, readBatchResponses, runBatches } from './batch';
 import { CountingMiddleware } from './countingMiddleware';
 import { credentialForTenant, type GraphCredentialOptions } from './credentials';
-import { type DeltaPage, type DeltaResult, deltaPathOf, isAbsoluteLink, runDeltaRound } from './delta';
+import { type DeltaPage, type DeltaResult, deltaPageError, deltaPathOf, isAbsoluteLink, runDeltaRound } from './delta';
 import { type GraphCallContext, toGraphAccessError } from './errors';
+import type { ItemParser } from './parse';
 import type { GraphStats } from './stats';
 import { TenantTokenCache } from './tokenCache';
 
@@ -36,6 +37,8 @@ export interface RequestOptions {
 
 export interface DeltaOptions {
   readonly select?: readonly string[];
+  /** Only on the first request of a round: Graph encodes it into every later link. */
+  readonly filter?: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly context?: Omit<GraphCallContext, 'tenantId' | 'clientId'>;
 }
@@ -48,12 +51,20 @@ export interface GraphRequester {
   patch(path: string, body: unknown, options?: RequestOptions): Promise<unknown>;
   delete(path: string, options?: RequestOptions): Promise<void>;
   /** Every item of a collection: follows `@odata.nextLink` to the end (never builds links itself). */
-  getAll(path: string, options?: RequestOptions): Promise<Record<string, unknown>[]>;
-  /** A delta round from a path (full sync) or a stored deltaLink; restarts with a full sync when Graph says so. */
+  getAll(path: string, options?: RequestOptions): Promise<unknown[]>;
+  /**
+   * A delta round from a path (full sync) or a stored deltaLink; restarts with a full sync when Graph says so.
+   * Items are read one by one: one that `parse` refuses is skipped with its reason, the round goes on.
+   */
   delta<T = Record<string, unknown>>(
     pathOrDeltaLink: string,
-    options?: DeltaOptions & { parse?: (value: unknown) => T },
+    options?: DeltaOptions & { parse?: ItemParser<T> },
   ): Promise<DeltaResult<T>>;
+  /**
+   * One page of a delta round: the round's first request (a path; `select` and `filter` apply) or a nextLink or
+   * deltaLink followed as it is. A link Graph no longer accepts throws DeltaResyncRequiredError.
+   */
+  deltaPage(pathOrLink: string, options?: DeltaOptions): Promise<DeltaPage>;
   /** `$batch` in groups of 20; throttled items retried in new batches. Responses by request id. */
   batch(requests: readonly BatchRequest[]): Promise<Map<string, BatchResponse>>;
 }
@@ -119,6 +130,16 @@ export function createTenantRequester(options: TenantClientOptions): GraphReques
     return request;
   };
 
+  const fetchDeltaPage = async (target: string, o: DeltaOptions, first: boolean): Promise<DeltaPage> => {
+    const fresh = first && !isAbsoluteLink(target);
+    const page = (await build(target, { select: o.select, filter: o.filter, headers: o.headers }, fresh).get()) as Page;
+    return {
+      value: Array.isArray(page.value) ? page.value : [],
+      nextLink: page['@odata.nextLink'],
+      deltaLink: page['@odata.deltaLink'],
+    };
+  };
+
   const requester: GraphRequester = {
     tenantId,
     get: (path, o) => call(() => build(path, o).get(), o),
@@ -127,10 +148,10 @@ export function createTenantRequester(options: TenantClientOptions): GraphReques
     delete: (path, o) => call(async () => void (await build(path, o).delete()), o),
     getAll: (path, o) =>
       call(async () => {
-        const items: Record<string, unknown>[] = [];
+        const items: unknown[] = [];
         let page = (await build(path, o).get()) as Page;
         for (;;) {
-          items.push(...(page.value ?? []));
+          items.push(...(Array.isArray(page.value) ? page.value : []));
           const next = page['@odata.nextLink'];
           if (!next) return items;
           page = (await build(next, o, false).get()) as Page;
@@ -142,13 +163,11 @@ export function createTenantRequester(options: TenantClientOptions): GraphReques
         const result = await runDeltaRound({
           start: pathOrLink,
           fullSyncStart,
-          parse: o.parse ?? ((value) => value as never),
-          fetchPage: async (target, first): Promise<DeltaPage> => {
-            const fresh = first && !isAbsoluteLink(target);
-            const page = (await build(target, { select: o.select, headers: o.headers }, fresh).get()) as Page;
-            return { value: page.value ?? [], nextLink: page['@odata.nextLink'], deltaLink: page['@odata.deltaLink'] };
-          },
+          parse: o.parse ?? anyObject,
+          fetchPage: (target, first) => fetchDeltaPage(target, o, first),
         });
+        for (const item of result.skipped)
+          log.warn('graph delta item skipped', { tenantId, path: fullSyncStart, ...item });
         if (result.resyncReason) {
           log.warn('graph delta restarted with a full sync', {
             tenantId,
@@ -158,6 +177,13 @@ export function createTenantRequester(options: TenantClientOptions): GraphReques
         }
         return result;
       }, o),
+    deltaPage: async (pathOrLink, o = {}) => {
+      try {
+        return await call(() => fetchDeltaPage(pathOrLink, o, true), o);
+      } catch (error) {
+        throw deltaPageError(error, tenantId);
+      }
+    },
     batch: (requests) =>
       call(() =>
         runBatches({
@@ -165,15 +191,10 @@ export function createTenantRequester(options: TenantClientOptions): GraphReques
           maxRetries: options.retry.maxBatchRetries,
           sleep: options.sleep,
           send: async (part) => {
-            const answer = (await client.api('/$batch').post({ requests: part.map(toBatchItem) })) as {
-              responses?: BatchResponse[];
-            };
-            return (answer.responses ?? []).map((r) => ({
-              id: r.id,
-              status: r.status,
-              headers: r.headers ?? {},
-              body: r.body,
-            }));
+            const answer = await client.api('/$batch').post({ requests: part.map(toBatchItem) });
+            return readBatchResponses(answer, part, (problem: { index: number; reason: string }) =>
+              log.warn('graph $batch answer item unreadable', problem),
+            );
           },
         }),
       ),
@@ -181,8 +202,13 @@ export function createTenantRequester(options: TenantClientOptions): GraphReques
   return requester;
 }
 
+const anyObject: ItemParser<never> = (value) =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? { ok: true, value: value as never }
+    : { ok: false, reason: 'not an object' };
+
 interface Page {
-  value?: Record<string, unknown>[];
+  value?: unknown[];
   '@odata.nextLink'?: string;
   '@odata.deltaLink'?: string;
 }
@@ -198,5 +224,6 @@ function toBatchItem(request: BatchRequest) {
     url: request.url,
     ...(Object.keys(headers).length > 0 ? { headers } : {}),
     ...(request.body !== undefined ? { body: request.body } : {}),
+    ...(request.dependsOn?.length ? { dependsOn: [...request.dependsOn] } : {}),
   };
 }

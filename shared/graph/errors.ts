@@ -15,6 +15,7 @@ export type GraphAccessErrorCode =
   | 'unauthorized'
   | 'badRequest'
   | 'unexpectedResponse'
+  | 'deltaResyncRequired'
   | 'unknown';
 
 /** What a failed Graph or Entra call said, reduced to plain data (see `failureOf`). */
@@ -74,7 +75,8 @@ export function describeGraphFailure(failure: GraphFailure, context: GraphCallCo
   const where = `tenant ${context.tenantId}`;
   const app = context.clientId ? `app ${context.clientId}` : 'the app';
   const call = context.operation ? ` (${context.operation})` : '';
-  const said = ` Graph said: ${firstLine(failure.message)}`;
+  const detail = firstLine(failure.message).trim();
+  const said = detail ? ` Graph said: ${detail}` : '';
   const consentUrl = `https://login.microsoftonline.com/${context.tenantId}/adminconsent${context.clientId ? `?client_id=${context.clientId}` : ''}`;
 
   if (aadsts === '7000215') {

@@ -1,7 +1,8 @@
 export { type BatchRequest, type BatchResponse, chunk, MAX_BATCH_SIZE, planBatchRetry } from './batch';
+export type { BatchItemOutcome } from './batchItems';
 export type { DeltaOptions, GraphRequester, GraphRetryOptions, RequestOptions } from './client';
 export { type GraphCredentialOptions, isMicrosoftAuthority } from './credentials';
-export { type DeltaRemoved, type DeltaResult, deltaRestartReason } from './delta';
+export { type DeltaRemoved, type DeltaResult, DeltaResyncRequiredError, deltaRestartReason } from './delta';
 export {
   describeGraphFailure,
   GraphAccessError,
@@ -16,7 +17,15 @@ export {
   type GraphClientFactoryOptions,
   type TenantGraphClient,
 } from './factory';
-export { IMMUTABLE_ID, type MailOperations, type OutgoingMail } from './mailOperations';
+export {
+  IMMUTABLE_ID,
+  type MailOperations,
+  type MessagesDeltaPage,
+  type MessagesDeltaPageOptions,
+  type OutgoingMail,
+  type RawMessage,
+} from './mailOperations';
+export type { Collection, SkippedItem } from './parse';
 export { pathKind } from './pathKind';
 export type * from './schemas';
 export type { GraphStatsSnapshot } from './stats';

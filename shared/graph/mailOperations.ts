@@ -1,7 +1,8 @@
+import { type BatchItemOutcome, batchItems } from './batchItems';
 import type { GraphRequester, RequestOptions } from './client';
-import type { DeltaResult } from './delta';
+import { type DeltaRemoved, splitDeltaValues } from './delta';
 import { GraphAccessError } from './errors';
-import { parseEach, parseGraph } from './parse';
+import { type ItemParser, parseEach, parseGraph, type SkippedItem } from './parse';
 import {
   attachmentSchema,
   type GraphAttachment,
@@ -28,11 +29,24 @@ export interface MailOperations {
   listMailFolders(mailbox: string): Promise<MailFolder[]>;
   /** The folder with this display name (or well-known name such as `inbox`), created when missing. */
   ensureMailFolder(mailbox: string, displayName: string): Promise<MailFolder>;
-  messagesDelta(
+  /**
+   * One page of a folder's messages delta: the round's first page (optionally only mail received since a time, at
+   * most 5,000 messages) or the page behind a stored nextLink/deltaLink. Items come raw, each with a string id
+   * (the mail rules validate them, and fetch partial ones in full); anything without one is skipped with the
+   * reason. A link Graph no longer accepts throws DeltaResyncRequiredError.
+   */
+  messagesDeltaPage(mailbox: string, folderId: string, options: MessagesDeltaPageOptions): Promise<MessagesDeltaPage>;
+  /** Several messages in full, through `$batch` (20 per request). 404 = the message is gone. */
+  getMessages(
     mailbox: string,
-    folderId: string,
-    options?: { deltaLink?: string; select?: readonly string[]; maxPageSize?: number },
-  ): Promise<DeltaResult<GraphMessage>>;
+    messageIds: readonly string[],
+    options?: { select?: readonly string[] },
+  ): Promise<Map<string, BatchItemOutcome>>;
+  /** Moves several messages through `$batch` (20 per request); each keeps its id (immutable ids). */
+  moveMessages(
+    mailbox: string,
+    moves: readonly { messageId: string; destinationId: string }[],
+  ): Promise<Map<string, BatchItemOutcome>>;
   listMessagesReceivedSince(
     mailbox: string,
     folderId: string,
@@ -46,6 +60,35 @@ export interface MailOperations {
   markRead(mailbox: string, messageId: string): Promise<void>;
   sendMail(mailbox: string, message: OutgoingMail, options?: { saveToSentItems?: boolean }): Promise<void>;
 }
+
+export interface MessagesDeltaPageOptions {
+  /** A stored nextLink or deltaLink; without one the round starts. */
+  readonly link?: string;
+  /** Only for a new round: `receivedDateTime ge` this ISO time (Graph then returns at most 5,000 messages). */
+  readonly receivedSince?: string;
+  readonly select?: readonly string[];
+  /** `Prefer: odata.maxpagesize`, sent with every page request. */
+  readonly maxPageSize?: number;
+}
+
+export interface MessagesDeltaPage {
+  readonly items: RawMessage[];
+  readonly removed: DeltaRemoved[];
+  readonly skipped: SkippedItem[];
+  readonly nextLink?: string;
+  readonly deltaLink?: string;
+}
+
+/** A message as a delta page holds it: any object with a string id (possibly partial). */
+export type RawMessage = Record<string, unknown> & { id: string };
+
+const rawMessage: ItemParser<RawMessage> = (value) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, reason: 'not an object' };
+  const id = (value as { id?: unknown }).id;
+  if (typeof id !== 'string' || id.trim() === '') return { ok: false, reason: 'id: missing or not a string' };
+  return { ok: true, value: value as RawMessage };
+};
 
 export function mailOperations(graph: GraphRequester): MailOperations {
   const t = graph.tenantId;
@@ -99,14 +142,52 @@ export function mailOperations(graph: GraphRequester): MailOperations {
         throw error;
       }
     },
-    messagesDelta(mailbox, folderId, options = {}) {
+    async messagesDeltaPage(mailbox, folderId, options) {
       const prefer = [IMMUTABLE_ID, ...(options.maxPageSize ? [`odata.maxpagesize=${options.maxPageSize}`] : [])];
-      return graph.delta(options.deltaLink ?? `${folderPath(mailbox, folderId)}/messages/delta`, {
+      const page = await graph.deltaPage(options.link ?? `${folderPath(mailbox, folderId)}/messages/delta`, {
         ...(options.select ? { select: options.select } : {}),
+        ...(options.receivedSince && !options.link ? { filter: `receivedDateTime ge ${options.receivedSince}` } : {}),
         headers: { Prefer: prefer.join(', ') },
-        parse: (value) => parseGraph(messageSchema, value, 'messages/delta', t),
         context: { operation: 'messagesDelta', permission: 'Mail.ReadWrite', mailbox },
       });
+      const { items, removed, skipped } = splitDeltaValues(page.value, rawMessage);
+      return {
+        items,
+        removed,
+        skipped,
+        ...(page.nextLink ? { nextLink: page.nextLink } : {}),
+        ...(page.deltaLink ? { deltaLink: page.deltaLink } : {}),
+      };
+    },
+    async getMessages(mailbox, messageIds, options = {}) {
+      const query = options.select?.length ? `?$select=${options.select.join(',')}` : '';
+      const requests = messageIds.map((id, index) => ({
+        id: String(index + 1),
+        method: 'GET' as const,
+        url: `${base(mailbox)}/messages/${encodeURIComponent(id)}${query}`,
+        headers: { Prefer: IMMUTABLE_ID },
+      }));
+      const outcomes = await batchItems(graph, requests, {
+        operation: 'getMessage',
+        permission: 'Mail.ReadWrite',
+        mailbox,
+      });
+      return new Map(messageIds.map((id, index) => [id, outcomes.get(String(index + 1))!]));
+    },
+    async moveMessages(mailbox, moves) {
+      const requests = moves.map((move, index) => ({
+        id: String(index + 1),
+        method: 'POST' as const,
+        url: `${base(mailbox)}/messages/${encodeURIComponent(move.messageId)}/move`,
+        headers: { Prefer: IMMUTABLE_ID },
+        body: { destinationId: move.destinationId },
+      }));
+      const outcomes = await batchItems(graph, requests, {
+        operation: 'moveMessage',
+        permission: 'Mail.ReadWrite',
+        mailbox,
+      });
+      return new Map(moves.map((move, index) => [move.messageId, outcomes.get(String(index + 1))!]));
     },
     async listMessagesReceivedSince(mailbox, folderId, sinceIso, options = {}) {
       const values = await graph.getAll(

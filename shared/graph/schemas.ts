@@ -2,6 +2,17 @@ import { z } from 'zod';
 
 // Loose on purpose: Graph adds properties all the time; we name only what the flows read, and keep the rest.
 const text = z.string().nullish();
+/** Graph's own samples send booleans as strings at times (`"isRead": "true"` in a messages delta). */
+export const flag = z.preprocess(
+  (value) => (value === 'true' ? true : value === 'false' ? false : value),
+  z.boolean().nullish(),
+);
+/** A count that may come as a numeric string. */
+const count = z.preprocess(
+  (value) =>
+    typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value,
+  z.number().nullish(),
+);
 const emailAddress = z.looseObject({ emailAddress: z.looseObject({ address: text, name: text }).nullish() });
 
 export const delegatedAdminCustomerSchema = z.looseObject({ id: z.string(), tenantId: z.string(), displayName: text });
@@ -15,13 +26,13 @@ export const contractSchema = z.looseObject({
 export const organizationSchema = z.looseObject({
   id: z.string(),
   displayName: text,
-  verifiedDomains: z.array(z.looseObject({ name: z.string(), isDefault: z.boolean().nullish() })).nullish(),
+  verifiedDomains: z.array(z.looseObject({ name: z.string(), isDefault: flag })).nullish(),
 });
 export const domainSchema = z.looseObject({
   id: z.string(),
-  isDefault: z.boolean().nullish(),
-  isInitial: z.boolean().nullish(),
-  isVerified: z.boolean().nullish(),
+  isDefault: flag,
+  isInitial: flag,
+  isVerified: flag,
 });
 export const userSchema = z.looseObject({
   id: z.string(),
@@ -30,7 +41,7 @@ export const userSchema = z.looseObject({
   mail: text,
   givenName: text,
   surname: text,
-  accountEnabled: z.boolean().nullish(),
+  accountEnabled: flag,
   userType: text,
   jobTitle: text,
   proxyAddresses: z.array(z.string()).nullish(),
@@ -39,7 +50,7 @@ export const userSchema = z.looseObject({
 export const subscribedSkuSchema = z.looseObject({
   skuId: z.string(),
   skuPartNumber: text,
-  consumedUnits: z.number().nullish(),
+  consumedUnits: count,
   capabilityStatus: text,
 });
 export const managedDeviceSchema = z.looseObject({
@@ -57,8 +68,8 @@ export const managedDeviceSchema = z.looseObject({
 export const mailFolderSchema = z.looseObject({
   id: z.string(),
   displayName: z.string(),
-  totalItemCount: z.number().nullish(),
-  unreadItemCount: z.number().nullish(),
+  totalItemCount: count,
+  unreadItemCount: count,
 });
 export const messageSchema = z.looseObject({
   id: z.string(),
@@ -73,8 +84,8 @@ export const messageSchema = z.looseObject({
   uniqueBody: z.looseObject({ contentType: text, content: text }).nullish(),
   bodyPreview: text,
   receivedDateTime: text,
-  hasAttachments: z.boolean().nullish(),
-  isRead: z.boolean().nullish(),
+  hasAttachments: flag,
+  isRead: flag,
   parentFolderId: text,
   internetMessageHeaders: z.array(z.looseObject({ name: z.string(), value: z.string() })).nullish(),
 });
@@ -82,8 +93,8 @@ export const attachmentSchema = z.looseObject({
   id: z.string(),
   name: text,
   contentType: text,
-  size: z.number().nullish(),
-  isInline: z.boolean().nullish(),
+  size: count,
+  isInline: flag,
   contentId: text,
   contentBytes: text,
   '@odata.type': text,

@@ -1,6 +1,6 @@
 import type { DeltaOptions, GraphRequester } from './client';
 import type { DeltaResult } from './delta';
-import { parseEach, parseGraph } from './parse';
+import { type ItemParser, itemParser, parseEach, parseGraph } from './parse';
 import {
   type Contract,
   contractSchema,
@@ -80,9 +80,9 @@ export function tenantOperations(graph: GraphRequester): TenantOperations {
       return parseEach(userSchema, values, 'users', t);
     },
     usersDelta(options = {}) {
-      const deltaOptions: DeltaOptions & { parse: (v: unknown) => GraphUser } = {
+      const deltaOptions: DeltaOptions & { parse: ItemParser<GraphUser> } = {
         select: options.select ?? DEFAULT_USER_SELECT,
-        parse: (value) => parseGraph(userSchema, value, 'users/delta', t),
+        parse: itemParser(userSchema),
         ...ctx('usersDelta', 'User.Read.All'),
       };
       return graph.delta(options.deltaLink ?? '/users/delta', deltaOptions);

@@ -18,6 +18,12 @@ export const graphItemBodySchema = z.looseObject({
 
 export const internetMessageHeaderSchema = z.looseObject({ name: z.string(), value: z.string().nullish() });
 
+/** Graph's own samples send booleans as strings at times (`"isRead": "true"` in a messages delta). */
+const flag = z.preprocess(
+  (value) => (value === 'true' ? true : value === 'false' ? false : value),
+  z.boolean().nullish(),
+);
+
 /**
  * The parts of a Graph `message` the mailbox scan reads. Loose on purpose: Graph adds properties over time and a
  * message missing an optional part (no sender, no subject) is still a message the rules must classify.
@@ -36,7 +42,7 @@ export const graphMessageSchema = z.looseObject({
   uniqueBody: graphItemBodySchema.nullish(),
   bodyPreview: z.string().nullish(),
   receivedDateTime: z.string().nullish(),
-  hasAttachments: z.boolean().nullish(),
+  hasAttachments: flag,
   internetMessageHeaders: z.array(internetMessageHeaderSchema).nullish(),
   parentFolderId: z.string().nullish(),
 });
@@ -69,6 +75,17 @@ export const MESSAGE_SELECT_FIELDS = [
 ] as const;
 
 export const MESSAGE_SELECT = MESSAGE_SELECT_FIELDS.join(',');
+
+/** What classification needs; a delta item missing any of them is partial and must be fetched in full first. */
+const NEEDED = ['receivedDateTime', 'subject', 'body'] as const;
+
+/**
+ * Whether a delta item is a partial one: on update rounds Graph may send only `id`, `isRead` and
+ * `parentFolderId`. Classified as it is, it would look like mail without a sender.
+ */
+export function isPartialMessage(item: Readonly<Record<string, unknown>>): boolean {
+  return NEEDED.some((key) => !(key in item)) || !('from' in item || 'sender' in item);
+}
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 

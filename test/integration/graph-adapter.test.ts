@@ -90,7 +90,7 @@ describe('graph adapter against the simulator', () => {
     sim.expireDeltaTokens();
     const third = await client.usersDelta({ deltaLink: second.deltaLink });
     assert.equal(third.fullResync, true);
-    assert.match(third.resyncReason ?? '', /syncStateNotFound/);
+    assert.match(third.resyncReason ?? '', /SyncStateNotFound/);
     assert.equal(third.items.length, 4);
     assert.ok(sink.entries.some((e) => e.message.includes('full sync') && e.fields.tenantId === FABRIKAM));
   });

@@ -33,7 +33,7 @@ export function requestSimulatorToken(sim: GraphSimulator, tenantId: string): Pr
   });
 }
 
-export async function simulatorToken(sim: GraphSimulator, tenantId: string): Promise<string> {
+export async function simulatorToken(sim: GraphSimulator, tenantId: string = PARTNER): Promise<string> {
   const response = await requestSimulatorToken(sim, tenantId);
   return ((await response.json()) as { access_token: string }).access_token;
 }

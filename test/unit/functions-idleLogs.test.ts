@@ -16,7 +16,8 @@ describe('timer logs: an idle minute is not an INFO line', () => {
 
   it('a successful scan that saw no mail is idle; a baseline, a message or a failure is not', () => {
     assert.equal(isIdleScan({ status: 'succeeded', counts: { messages: 0 } }), true);
-    assert.equal(isIdleScan({ status: 'succeeded', counts: { messages: 0, baselineIgnored: 2 } }), false);
+    assert.equal(isIdleScan({ status: 'succeeded', counts: { messages: 0, pages: 1 } }), true);
+    assert.equal(isIdleScan({ status: 'succeeded', counts: { messages: 0, unreadable: 1, pages: 1 } }), false);
     assert.equal(isIdleScan({ status: 'succeeded', counts: { messages: 1, created: 1 } }), false);
     assert.equal(isIdleScan({ status: 'failed', counts: {} }), false);
   });

@@ -32,7 +32,7 @@ describe('graph delta restart decision', () => {
     const result = await runDeltaRound({
       start: 'https://g/v1.0/users/delta?$deltatoken=old',
       fullSyncStart: '/users/delta',
-      parse: (v) => v as { id: string },
+      parse: (v) => ({ ok: true, value: v as { id: string } }),
       fetchPage: async (target) => {
         requested.push(target);
         const page = pages[target];
@@ -53,7 +53,7 @@ describe('graph delta restart decision', () => {
       runDeltaRound({
         start: '/users/delta',
         fullSyncStart: '/users/delta',
-        parse: (v) => v,
+        parse: (v) => ({ ok: true, value: v }),
         fetchPage: async () => {
           throw Object.assign(new Error('gone'), { statusCode: 410 });
         },

@@ -6,10 +6,19 @@ import type { MailboxCheckpoint } from '../scanWindow';
 export const MAILBOX_STATE_SCOPE = 'mail';
 const KEY = 'scan';
 
+const roundSchema = z.object({
+  mode: z.enum(['baseline', 'initial', 'delta', 'window']),
+  startedAt: z.string(),
+  since: z.string().optional(),
+  link: z.string().optional(),
+  pages: z.number().int().nonnegative().default(0),
+});
+
 const stateSchema = z.object({
   deltaLink: z.string().optional(),
   baselineAt: z.string().optional(),
   lastSuccessfulScanAt: z.string().optional(),
+  round: roundSchema.optional(),
   /** Graph folder ids by role, so that an idle scan needs no folder look-up. */
   folders: z.record(z.string(), z.string()).default({}),
 });

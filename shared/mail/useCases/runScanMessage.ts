@@ -1,8 +1,9 @@
 import type { Container } from '../../app/container';
 import { describePoisonedMessage } from '../../runtime/poison';
-import { newestFirstKey, QUEUES } from '../../storage';
+import { MessageValidationError, newestFirstKey, QUEUES } from '../../storage';
+import { findMailbox } from './mailboxes';
 import { type ScanReport, scanMailbox, scanRunKind } from './scanMailbox';
-import { clearScanPending, type MailboxScanMessage, mailboxScanMessageSchema } from './scanQueue';
+import { clearScanPending, type MailboxScanMessage, mailboxScanMessageSchema, mailboxScanQueue } from './scanQueue';
 import { maintainSubscriptions } from './subscriptions';
 
 /** Thrown so that the queue delivers the scan again (part-way messages resume; nothing is redone). */
@@ -12,6 +13,40 @@ export class ScanRetryError extends Error {
     super(`mailbox ${report.mailboxId}: ${stuck} message(s) stopped part-way and will be retried`);
     this.name = 'ScanRetryError';
   }
+}
+
+export type ScanMessageOutcome =
+  | { kind: 'scanned'; report: ScanReport }
+  /** Retrying cannot help: the message was recorded as a queue failure with the reason, and not retried. */
+  | { kind: 'rejected'; reason: string };
+
+/**
+ * What the `mailbox-scan` queue trigger does with a message: a malformed one, or one naming a mailbox the config
+ * does not have (any more), is recorded as a queue failure with the reason and not retried; a valid one is run.
+ */
+export async function handleScanMessage(deps: Container, raw: unknown): Promise<ScanMessageOutcome> {
+  let message: MailboxScanMessage;
+  try {
+    message = await mailboxScanQueue(deps.storage).decode(raw);
+  } catch (error) {
+    if (!(error instanceof MessageValidationError)) throw error;
+    return reject(deps, raw, `invalid mailbox-scan message: ${error.message}`);
+  }
+  if (!findMailbox(deps.config, message.mailboxId)) {
+    return reject(
+      deps,
+      raw,
+      `mailbox "${message.mailboxId}" is not configured (removed from the integration config?); the scan was dropped`,
+    );
+  }
+  return { kind: 'scanned', report: await runScanMessage(deps, message) };
+}
+
+async function reject(deps: Container, raw: unknown, reason: string): Promise<ScanMessageOutcome> {
+  const poisoned = describePoisonedMessage(QUEUES.mailboxScan, raw, undefined, deps.settings.secretValues);
+  await deps.stores.queueFailures.record({ queue: QUEUES.mailboxScan, message: poisoned.preview, reason });
+  deps.log.error('mailbox-scan message rejected', { reason });
+  return { kind: 'rejected', reason };
 }
 
 /** The `mailbox-scan` consumer: (re)subscribe when asked, then one scan. */

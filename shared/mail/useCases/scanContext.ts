@@ -13,17 +13,23 @@ export interface ScanContext {
   readonly ownAddresses: readonly string[];
   /** Halo users by lowercased email address (null: not a Halo user). */
   readonly users: Map<string, HaloSenderUser | null>;
+  /** Moves asked for since the last flush, by message id (see moveTo). */
+  readonly moves: Map<string, Exclude<FolderRole, 'inbox'>>;
   /** Set when a folder id was looked up, so that the scan saves it. */
   foldersChanged: boolean;
 }
 
 export type FolderRole = 'inbox' | 'processed' | 'failed';
 
+export function folderCacheKey(ctx: ScanContext, role: FolderRole): string {
+  return `${role}:${ctx.mailbox.folders[role].toLowerCase()}`;
+}
+
 /** The Graph id of a mailbox folder: cached in the checkpoint, created when missing (one request the first time). */
 export async function folderId(ctx: ScanContext, role: FolderRole): Promise<string> {
   const name = ctx.mailbox.folders[role];
   if (role === 'inbox' && name.toLowerCase() === 'inbox') return 'inbox';
-  const cacheKey = `${role}:${name.toLowerCase()}`;
+  const cacheKey = folderCacheKey(ctx, role);
   const cached = ctx.state.folders[cacheKey];
   if (cached) return cached;
   const folder = await ctx.graph.ensureMailFolder(ctx.mailbox.address, name);
@@ -32,19 +38,14 @@ export async function folderId(ctx: ScanContext, role: FolderRole): Promise<stri
   return folder.id;
 }
 
-/** Moves a message; a folder id that no longer exists (folder deleted or renamed) is looked up again once. */
-export async function moveTo(ctx: ScanContext, messageId: string, role: Exclude<FolderRole, 'inbox'>): Promise<void> {
-  const destination = await folderId(ctx, role);
-  try {
-    await ctx.graph.moveMessage(ctx.mailbox.address, messageId, destination);
-  } catch (error) {
-    const status = (error as { status?: unknown }).status;
-    const cacheKey = `${role}:${ctx.mailbox.folders[role].toLowerCase()}`;
-    if (status !== 404 || !ctx.state.folders[cacheKey]) throw error;
-    delete ctx.state.folders[cacheKey];
-    ctx.foldersChanged = true;
-    await ctx.graph.moveMessage(ctx.mailbox.address, messageId, await folderId(ctx, role));
-  }
+/**
+ * Asks for a message to be moved once its fate is recorded. The scan sends the moves of a page together through
+ * `$batch` (flushMoves: 20 per request instead of one each) and keeps the page for the next attempt when a move
+ * fails, so a message whose fate is recorded but whose move failed is moved again later.
+ */
+export function moveTo(ctx: ScanContext, messageId: string, role: Exclude<FolderRole, 'inbox'>): Promise<void> {
+  ctx.moves.set(messageId, role);
+  return Promise.resolve();
 }
 
 /** The sender's Halo user: one `GET /Users?search=` per address per scan. */

@@ -1,41 +1,50 @@
 import { randomUUID } from 'node:crypto';
 import type { Container } from '../../app/container';
+import { DeltaResyncRequiredError, type MessagesDeltaPage } from '../../graph';
 import { ConcurrencyError, newestFirstKey } from '../../storage';
-import { MESSAGE_SELECT_FIELDS, parseGraphMessage } from '../graphMessage';
-import { isBeforeBaseline, planScanStart } from '../scanWindow';
+import { MESSAGE_SELECT_FIELDS } from '../graphMessage';
+import { planScanStart, resyncRound, type ScanMode, type ScanRound } from '../scanWindow';
 import { findMailbox, ownMailboxAddresses } from './mailboxes';
-import { loadMailboxState, saveMailboxState } from './mailboxState';
+import { type LoadedState, loadMailboxState, saveMailboxState } from './mailboxState';
 import { explainFailure, isServiceError } from './mailErrors';
-import { type MessageResult, processMessage } from './processMessage';
 import { folderId, type ScanContext } from './scanContext';
-import { clearScanPending } from './scanQueue';
+import { acquireScanLease, type ScanLease, ScanLeaseLostError } from './scanLease';
+import { scanPage } from './scanPage';
+import { clearScanPending, requestScan } from './scanQueue';
+import { type ScanFate, ScanTally } from './scanTally';
 
-export type ScanMode = 'baseline' | 'initial' | 'delta' | 'window';
+export type { ScanMode } from '../scanWindow';
 
 export interface ScanReport {
   readonly mailboxId: string;
+  /** `skipped`: nothing was scanned (another scan of the mailbox is running, or the mailbox is unknown). */
   readonly status: 'succeeded' | 'partial' | 'failed' | 'skipped';
   readonly mode?: ScanMode;
   readonly counts: Record<string, number>;
-  readonly fates: { messageId: string; subject: string; fate: string; ticketId?: number }[];
+  readonly fates: ScanFate[];
   readonly error?: string;
   /** Some message stopped part-way for a reason worth retrying: the queue should deliver the scan again. */
   readonly retry: boolean;
+  /** The time budget ran out: the round goes on in the next invocation (already queued). */
+  readonly continued?: boolean;
+  /** Another scan of this mailbox is running; it scans again when it is done. */
+  readonly coalesced?: boolean;
 }
+
+export type ScanDeps = Pick<Container, 'config' | 'halo' | 'graph' | 'stores' | 'log' | 'now' | 'settings' | 'storage'>;
 
 export function scanRunKind(mailboxId: string): string {
   return `mailbox-scan:${mailboxId}`;
 }
 
 /**
- * One scan of one mailbox: a messages delta from the stored deltaLink (one Graph request when nothing is new), each
- * new message processed exactly once, the deltaLink saved only when every message reached its final state. Writes
- * a run record (status, counts, fates, a plain-words error) for every scan.
+ * One scan of one mailbox, never two at a time (a lease; an overlapping trigger makes the running scan go once
+ * more instead). Reads the inbox delta page by page with `Prefer: odata.maxpagesize`, and saves where it is after
+ * every page, so an interrupted scan resumes at the page it stopped on. Stops at its time budget and queues its
+ * own continuation. Each new message is processed exactly once; the deltaLink is saved when the round is done.
+ * Writes a run record (status, counts, fates, a plain-words error) for every scan.
  */
-export async function scanMailbox(
-  deps: Pick<Container, 'config' | 'halo' | 'graph' | 'stores' | 'log' | 'now'>,
-  mailboxId: string,
-): Promise<ScanReport> {
+export async function scanMailbox(deps: ScanDeps, mailboxId: string): Promise<ScanReport> {
   const startedAt = deps.now();
   const mailbox = findMailbox(deps.config, mailboxId);
   const empty = { counts: {}, fates: [], retry: false };
@@ -44,115 +53,166 @@ export async function scanMailbox(
     const error = 'Microsoft Graph is not configured (GRAPH_CLIENT_ID / GRAPH_HOME_TENANT_ID)';
     return record(deps, startedAt, { mailboxId, status: 'failed', ...empty, error });
   }
-  await clearScanPending(deps, mailboxId);
-  const loaded = await loadMailboxState(deps.stores.checkpoints, mailboxId);
-  const ctx: ScanContext = {
-    deps,
-    mailbox,
-    graph: deps.graph.forTenant(mailbox.tenantId),
-    state: loaded.state,
-    ownAddresses: ownMailboxAddresses(deps.config),
-    users: new Map(),
-    foldersChanged: false,
-  };
+  const lease = await acquireScanLease(deps, mailboxId);
+  if (lease === 'busy') {
+    deps.log.info('mail scan coalesced: another scan of this mailbox is running and will scan again', { mailboxId });
+    return { mailboxId, status: 'skipped', ...empty, coalesced: true };
+  }
+  let report: ScanReport;
+  let rerun = false;
+  try {
+    await clearScanPending(deps, mailboxId);
+    const loaded = await loadMailboxState(deps.stores.checkpoints, mailboxId);
+    const ctx: ScanContext = {
+      deps,
+      mailbox,
+      graph: deps.graph.forTenant(mailbox.tenantId),
+      state: loaded.state,
+      ownAddresses: ownMailboxAddresses(deps.config),
+      users: new Map(),
+      moves: new Map(),
+      foldersChanged: false,
+    };
+    report = await runRounds(deps, ctx, lease, loaded, startedAt);
+  } finally {
+    rerun = await lease.release().catch((error: unknown) => {
+      deps.log.warn('mail scan lease not released; it expires on its own', { mailboxId, error: String(error) });
+      return false;
+    });
+  }
+  if (rerun || report.continued)
+    await requestScan(deps, { mailboxId, reason: report.continued ? 'continue' : 'rerun' });
+  return record(deps, startedAt, report);
+}
+
+async function runRounds(
+  deps: ScanDeps,
+  ctx: ScanContext,
+  lease: ScanLease,
+  loaded: LoadedState,
+  startedAt: Date,
+): Promise<ScanReport> {
+  const { mailbox } = ctx;
+  const mailboxId = mailbox.id;
+  const budgetMs = deps.settings.MAIL_SCAN_BUDGET_SECONDS * 1000;
+  const outOfTime = () => deps.now().getTime() - startedAt.getTime() >= budgetMs;
+  const saver = checkpointSaver(deps, mailboxId, loaded.etag);
   const start = planScanStart(mailbox, loaded.state, startedAt);
-  let mode: ScanMode = start.mode;
-  const counts: Record<string, number> = { messages: 0 };
-  const fates: ScanReport['fates'] = [];
-  let holdCheckpoint = false;
+  let round: ScanRound = start.round;
+  const state = ctx.state;
+  state.round = round;
+  if (start.baselineAt) state.baselineAt = start.baselineAt;
+  const tally = new ScanTally();
   let retry = false;
+  let continued = false;
+  let resynced = false;
+  let pages = 0;
   try {
     const inbox = await folderId(ctx, 'inbox');
-    const delta = await ctx.graph.messagesDelta(mailbox.address, inbox, {
-      ...(start.mode === 'delta' ? { deltaLink: start.deltaLink } : {}),
-      select: MESSAGE_SELECT_FIELDS,
-    });
-    // A delta round that restarted from nothing (token expired) lists the whole inbox: only the time window since
-    // the last successful scan is imported, and the dedupe keys make the overlap harmless.
-    let since: string | undefined;
-    if (delta.fullResync && start.mode === 'delta') {
-      const window = planScanStart(mailbox, { ...loaded.state, deltaLink: undefined }, startedAt);
-      if (window.mode === 'window') since = window.since;
-      mode = 'window';
-      deps.log.warn('mail scan fell back to a time window', { mailboxId, since, reason: delta.resyncReason });
-    } else if (start.mode === 'window') since = start.since;
-
-    if (start.mode !== 'baseline') {
-      for (const item of delta.items) {
-        const parsed = parseGraphMessage(item);
-        if (!parsed.ok) {
-          bump(counts, 'unreadable');
-          deps.log.warn('mail scan skipped an unreadable message', { mailboxId, problems: parsed.problems });
-          continue;
-        }
-        const message = parsed.value;
-        if (isBeforeBaseline(message.receivedDateTime, loaded.state)) continue;
-        if (since && message.receivedDateTime && Date.parse(message.receivedDateTime) < Date.parse(since)) continue;
-        counts.messages = (counts.messages ?? 0) + 1;
-        const result = await processMessage(ctx, message);
-        tally(counts, result);
-        if (result.kind !== 'final') holdCheckpoint = true;
-        if (result.kind === 'retry') retry = true;
-        if (!(result.kind === 'final' && result.outcome === 'alreadyDone')) {
-          fates.push({
-            messageId: message.id,
-            subject: message.subject ?? '',
-            fate: result.fate,
-            ...('ticketId' in result && result.ticketId !== undefined ? { ticketId: result.ticketId } : {}),
-          });
-        }
+    for (;;) {
+      if (outOfTime()) {
+        continued = true;
+        break;
       }
-    } else {
-      counts.baselineIgnored = delta.items.length;
+      await lease.keep();
+      let page: MessagesDeltaPage;
+      try {
+        page = await ctx.graph.messagesDeltaPage(mailbox.address, inbox, {
+          ...(round.link ? { link: round.link } : {}),
+          ...(round.since ? { receivedSince: round.since } : {}),
+          select: MESSAGE_SELECT_FIELDS,
+          maxPageSize: deps.settings.MAIL_SCAN_PAGE_SIZE,
+        });
+      } catch (error) {
+        // Graph no longer knows the link (token expired, state reset): a fresh round over a time window.
+        if (!(error instanceof DeltaResyncRequiredError) || !round.link || resynced) throw error;
+        resynced = true;
+        deps.log.warn('mail scan restarts its delta round', { mailboxId, reason: error.reason });
+        delete state.deltaLink;
+        round = resyncRound(mailbox, state, deps.now());
+        state.round = round;
+        tally.bump('resync');
+        continue;
+      }
+      pages++;
+      const outcome = await scanPage(ctx, page, tally, {
+        lease,
+        outOfTime,
+        ...(round.since ? { since: round.since } : {}),
+      });
+      retry ||= outcome.retry;
+      if (!outcome.complete) {
+        continued = outcome.outOfTime;
+        await saver.save(state);
+        break;
+      }
+      round = { ...round, pages: round.pages + 1 };
+      if (page.nextLink) {
+        round.link = page.nextLink;
+        state.round = round;
+        await saver.save(state);
+        continue;
+      }
+      if (!page.deltaLink) throw new Error('the inbox delta page had neither @odata.nextLink nor @odata.deltaLink');
+      state.deltaLink = page.deltaLink;
+      state.lastSuccessfulScanAt = round.startedAt;
+      delete state.round;
+      await saver.save(state);
+      break;
     }
-    const next = { ...ctx.state };
-    if (start.mode === 'baseline') next.baselineAt = start.baselineAt;
-    if (!holdCheckpoint) {
-      next.deltaLink = delta.deltaLink;
-      next.lastSuccessfulScanAt = startedAt.toISOString();
-    }
-    if (!holdCheckpoint || ctx.foldersChanged) await save(deps, mailboxId, next, loaded.etag);
   } catch (error) {
+    if (error instanceof ScanLeaseLostError) {
+      deps.log.warn('mail scan stopped: its lease was taken over', { mailboxId });
+      return {
+        mailboxId,
+        status: 'partial',
+        mode: round.mode,
+        counts: tally.counts,
+        fates: tally.fates,
+        retry: false,
+        error: error.message,
+      };
+    }
     if (!isServiceError(error)) throw error;
-    if (ctx.foldersChanged) await save(deps, mailboxId, ctx.state, loaded.etag).catch(() => undefined);
+    if (ctx.foldersChanged) await saver.save(state).catch(() => undefined);
     const explained = explainFailure(error, { operation: 'read', mailbox: mailbox.address });
     deps.log.warn('mail scan failed', { mailboxId, error: explained.message });
-    return record(deps, startedAt, {
+    return {
       mailboxId,
       status: 'failed',
-      mode,
-      counts,
-      fates,
+      mode: round.mode,
+      counts: tally.counts,
+      fates: tally.fates,
       error: explained.message,
       retry: false,
-    });
+    };
   }
-  const failed = (counts.failed ?? 0) + (counts.retry ?? 0);
-  const status = failed > 0 ? 'partial' : 'succeeded';
-  return record(deps, startedAt, { mailboxId, status, mode, counts, fates, retry });
+  tally.bump('pages', pages);
+  const failed = (tally.counts.failed ?? 0) + (tally.counts.retry ?? 0) + (tally.counts.moveFailed ?? 0);
+  return {
+    mailboxId,
+    status: failed > 0 ? 'partial' : 'succeeded',
+    mode: round.mode,
+    counts: tally.counts,
+    fates: tally.fates,
+    retry,
+    ...(continued ? { continued } : {}),
+  };
 }
 
-async function save(
-  deps: Pick<Container, 'stores' | 'log'>,
-  mailboxId: string,
-  state: Parameters<typeof saveMailboxState>[2],
-  etag: string | null,
-): Promise<void> {
-  try {
-    await saveMailboxState(deps.stores.checkpoints, mailboxId, state, etag);
-  } catch (error) {
-    // Another scan of this mailbox saved first; its deltaLink is as good (the dedupe keys cover any overlap).
-    if (!(error instanceof ConcurrencyError)) throw error;
-    deps.log.info('mail scan checkpoint already advanced by a concurrent scan', { mailboxId });
-  }
-}
-
-function tally(counts: Record<string, number>, result: MessageResult): void {
-  bump(counts, result.kind === 'final' ? result.outcome : result.kind);
-}
-
-function bump(counts: Record<string, number>, key: string): void {
-  counts[key] = (counts[key] ?? 0) + 1;
+/** Saves the scan state after each page, guarded by the row's ETag (the lease makes a conflict a lost lease). */
+function checkpointSaver(deps: ScanDeps, mailboxId: string, initialEtag: string | null) {
+  let etag = initialEtag;
+  return {
+    async save(state: Parameters<typeof saveMailboxState>[2]): Promise<void> {
+      try {
+        etag = await saveMailboxState(deps.stores.checkpoints, mailboxId, state, etag);
+      } catch (error) {
+        if (error instanceof ConcurrencyError) throw new ScanLeaseLostError(mailboxId);
+        throw error;
+      }
+    },
+  };
 }
 
 async function record(
@@ -164,10 +224,11 @@ async function record(
   if (status === 'skipped') return report;
   // Consecutive scans that found nothing share one run row (the newest), so a quiet mailbox does not add 1,440
   // rows a day; the row says how many idle scans it stands for and when the last one ran.
-  const idle = status === 'succeeded' && mode === 'delta' && Object.values(counts).every((n) => n === 0);
+  const idle = status === 'succeeded' && mode === 'delta' && isIdle(counts);
   const kind = scanRunKind(mailboxId);
   const [latest] = idle ? await deps.stores.runs.list(kind, { top: 1 }) : [];
   const previousIdle = latest && (latest.summary as { idleScans?: number } | undefined)?.idleScans;
+  const continued = report.continued ? { continued: 'the time budget ran out; the next invocation goes on' } : {};
   await deps.stores.runs.upsert({
     kind,
     runId: previousIdle ? latest.runId : newestFirstKey(startedAt, randomUUID().slice(0, 8)),
@@ -175,8 +236,15 @@ async function record(
     startedAt: startedAt.toISOString(),
     finishedAt: deps.now().toISOString(),
     counts,
-    summary: idle ? { mode, fates: [], idleScans: (previousIdle ?? 0) + 1 } : { mode, fates: fates.slice(0, 200) },
+    summary: idle
+      ? { mode, fates: [], idleScans: (previousIdle ?? 0) + 1 }
+      : { mode, fates: fates.slice(0, 200), ...continued },
     ...(error ? { error } : {}),
   });
   return report;
+}
+
+/** A scan that read its pages and found nothing to do. */
+export function isIdle(counts: Readonly<Record<string, number>>): boolean {
+  return Object.entries(counts).every(([key, count]) => key === 'pages' || count === 0);
 }

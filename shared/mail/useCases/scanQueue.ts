@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Container } from '../../app/container';
 import { ConcurrencyError, QUEUES, type StorageConnection, typedQueue } from '../../storage';
 
-export const SCAN_REASONS = ['timer', 'notification', 'lifecycle', 'manual'] as const;
+/** `continue`: a scan that used its time budget goes on; `rerun`: a trigger came while the scan was running. */
+export const SCAN_REASONS = ['timer', 'notification', 'lifecycle', 'manual', 'continue', 'rerun'] as const;
 
 export const mailboxScanMessageSchema = z
   .object({
