@@ -280,7 +280,7 @@ describe('fault engine in the Graph simulator', () => {
     })) as Response;
     const body = (await response.json()) as { responses: { id: string; status: number }[] };
     assert.deepEqual(
-      body.responses.map((r) => [r.id, r.status]),
+      body.responses.map((r) => [r.id, r.status]).sort(),
       [
         ['1', 504],
         ['2', 200],
