@@ -1,4 +1,4 @@
-import { handleLifecycleEvents, LIFECYCLE_ROUTE } from '../shared/mail/useCases';
+import { handleGraphDelivery, LIFECYCLE_ROUTE } from '../shared/mail/useCases';
 import { answerGraphPost } from '../shared/mail/useCases/graphPost';
 import { defineHttp } from '../shared/runtime/registry';
 
@@ -9,5 +9,5 @@ export const graphLifecycle = defineHttp({
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: (request, _context, deps) =>
-    answerGraphPost(request, 'lifecycle', (body) => handleLifecycleEvents(deps, body)),
+    answerGraphPost(request, 'lifecycle', (body) => handleGraphDelivery(deps, body)),
 });

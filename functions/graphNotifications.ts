@@ -1,4 +1,4 @@
-import { handleChangeNotifications, NOTIFICATIONS_ROUTE } from '../shared/mail/useCases';
+import { handleGraphDelivery, NOTIFICATIONS_ROUTE } from '../shared/mail/useCases';
 import { answerGraphPost } from '../shared/mail/useCases/graphPost';
 import { defineHttp } from '../shared/runtime/registry';
 
@@ -14,5 +14,5 @@ export const graphNotifications = defineHttp({
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: (request, _context, deps) =>
-    answerGraphPost(request, 'notification', (body) => handleChangeNotifications(deps, body)),
+    answerGraphPost(request, 'notification', (body) => handleGraphDelivery(deps, body)),
 });

@@ -15,4 +15,4 @@ export {
   type SimRequestRecord,
   startGraphSimulator,
 } from './server';
-export type { Delivery, LifecycleEvent, SimSubscription } from './subscriptions';
+export type { Delivery, LifecycleEvent, LifecycleOptions, SimSubscription } from './subscriptions';

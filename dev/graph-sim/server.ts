@@ -13,7 +13,13 @@ import { graphError, matchRoute, normalizePath, type Route, type SimRequest, typ
 import { mailRoutes, type SentMail } from './mailRoutes';
 import { type GraphSeed, loadDemoGraphSeed, type ParsedGraphSeed, parseGraphSeed } from './seed';
 import { GraphStore, type Json } from './store';
-import { type Delivery, type LifecycleEvent, type SimSubscription, SubscriptionService } from './subscriptions';
+import {
+  type Delivery,
+  type LifecycleEvent,
+  type LifecycleOptions,
+  type SimSubscription,
+  SubscriptionService,
+} from './subscriptions';
 import { TokenIssuer } from './tokens';
 
 export interface GraphSimulatorOptions {
@@ -82,7 +88,7 @@ export interface GraphSimulator {
   expireDeltaTokens(answer?: Partial<DeltaExpiry>): void;
   /** Which messages delta items come partial from now on (default `updates`, as Graph does). */
   partialDeltaMessages(mode: 'updates' | 'all'): void;
-  triggerLifecycle(subscriptionId: string, event: LifecycleEvent): boolean;
+  triggerLifecycle(subscriptionId: string, event: LifecycleEvent, options?: LifecycleOptions): boolean;
   revokeConsent(tenantId: string): void;
   restoreConsent(tenantId: string): void;
 }
@@ -301,7 +307,14 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
         sim.partialDeltaMessages(body.mode === 'all' ? 'all' : 'updates');
         return { status: 204 };
       case 'POST /_sim/lifecycle':
-        return { status: sim.triggerLifecycle(String(body.subscriptionId), body.event as LifecycleEvent) ? 204 : 404 };
+        return {
+          status: sim.triggerLifecycle(String(body.subscriptionId), body.event as LifecycleEvent, {
+            ...(body.shape === 'observed' ? { shape: 'observed' as const } : {}),
+            ...(body.via === 'notificationUrl' ? { via: 'notificationUrl' as const } : {}),
+          })
+            ? 204
+            : 404,
+        };
       case 'POST /_sim/consent':
         if (body.consented === false) sim.revokeConsent(String(body.tenantId));
         else sim.restoreConsent(String(body.tenantId));
@@ -380,7 +393,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     partialDeltaMessages(mode) {
       ctx.partialMessages = mode;
     },
-    triggerLifecycle: (id, event) => subscriptions.triggerLifecycle(id, event),
+    triggerLifecycle: (id, event, lifecycle) => subscriptions.triggerLifecycle(id, event, lifecycle),
     revokeConsent(tenantId) {
       store.requireTenant(tenantId).consented = false;
     },

@@ -35,6 +35,18 @@ export interface Delivery {
 
 export type LifecycleEvent = 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed';
 
+export interface LifecycleOptions {
+  /**
+   * `documented`: `{subscriptionId, subscriptionExpirationDateTime, tenantId, clientState, lifecycleEvent}`;
+   * `observed`: as real deliveries have been seen (microsoftgraph/microsoft-graph-docs-contrib#84): `organizationId`
+   * instead of `tenantId`, `resource: ""`, `sequence: null`, `resourceData`, `encryptedContent: null` and
+   * `validationTokens` beside `value`.
+   */
+  readonly shape?: 'documented' | 'observed';
+  /** Where to post it: the lifecycle URL (default) or the notification URL, mixed in with change notifications. */
+  readonly via?: 'lifecycleUrl' | 'notificationUrl';
+}
+
 const createSchema = z.object({
   changeType: z.string().min(1),
   notificationUrl: z.url(),
@@ -49,6 +61,8 @@ export class SubscriptionService {
   readonly subscriptions = new Map<string, SimSubscription>();
   readonly deliveries: Delivery[] = [];
   private readonly pending = new Set<Promise<unknown>>();
+  /** Notifications waiting for this tick's POST, per URL: Graph sends what it has together, across subscriptions. */
+  private readonly outbox = new Map<string, { subscriptionId: string; items: Json[] }>();
 
   constructor(private readonly ctx: SimContext) {
     ctx.store.onChange((event) => this.onStoreEvent(event));
@@ -95,23 +109,41 @@ export class SubscriptionService {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
-  /** Sends a lifecycle event to the subscription's lifecycleNotificationUrl; false if it has none. */
-  triggerLifecycle(subscriptionId: string, event: LifecycleEvent): boolean {
+  /**
+   * Sends a lifecycle event to the subscription's lifecycleNotificationUrl (false if it has none), or with the
+   * change notifications of this tick to its notificationUrl.
+   */
+  triggerLifecycle(subscriptionId: string, event: LifecycleEvent, options: LifecycleOptions = {}): boolean {
     const sub = this.subscriptions.get(subscriptionId);
     if (!sub?.lifecycleNotificationUrl) return false;
     if (event === 'reauthorizationRequired') sub.paused = true;
     if (event === 'subscriptionRemoved') this.subscriptions.delete(sub.id);
-    const payload = {
-      value: [
-        {
-          subscriptionId: sub.id,
-          subscriptionExpirationDateTime: sub.expirationDateTime,
-          tenantId: sub.tenantId,
-          clientState: sub.clientState,
-          lifecycleEvent: event,
-        },
-      ],
+    const documented = {
+      subscriptionId: sub.id,
+      subscriptionExpirationDateTime: sub.expirationDateTime,
+      tenantId: sub.tenantId,
+      clientState: sub.clientState,
+      lifecycleEvent: event,
     };
+    const item =
+      options.shape === 'observed'
+        ? {
+            lifecycleEvent: event,
+            subscriptionId: sub.id,
+            resource: '',
+            clientState: sub.clientState,
+            sequence: null,
+            resourceData: { '@odata.type': '#Microsoft.Graph.Message' },
+            encryptedContent: null,
+            organizationId: sub.tenantId,
+            subscriptionExpirationDateTime: sub.expirationDateTime,
+          }
+        : documented;
+    if (options.via === 'notificationUrl') {
+      this.enqueue(sub.notificationUrl, sub.id, item);
+      return true;
+    }
+    const payload = options.shape === 'observed' ? { value: [item], validationTokens: [] } : { value: [item] };
     this.track(this.post('lifecycle', sub.id, sub.lifecycleNotificationUrl, payload));
     return true;
   }
@@ -175,8 +207,25 @@ export class SubscriptionService {
       if (sub.paused || Date.parse(sub.expirationDateTime) <= this.ctx.now()) continue;
       if (sub.tenantId !== event.tenantId || !sub.changeType.split(',').includes(event.changeType)) continue;
       const item = this.notificationFor(sub, event);
-      if (item) this.track(this.post('notification', sub.id, sub.notificationUrl, { value: [item] }));
+      if (item) this.enqueue(sub.notificationUrl, sub.id, item);
     }
+  }
+
+  /** Collects notifications for a URL during this tick; they leave together in one POST. */
+  private enqueue(url: string, subscriptionId: string, item: Json): void {
+    const waiting = this.outbox.get(url);
+    if (waiting) {
+      waiting.items.push(item);
+      return;
+    }
+    this.outbox.set(url, { subscriptionId, items: [item] });
+    this.track(
+      new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        const batch = this.outbox.get(url)!;
+        this.outbox.delete(url);
+        return this.post('notification', batch.subscriptionId, url, { value: batch.items });
+      }),
+    );
   }
 
   private notificationFor(sub: SimSubscription, event: StoreEvent): Json | undefined {

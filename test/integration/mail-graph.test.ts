@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { type Stack, startStack } from '../../dev/stack';
 import { mailboxScanQueue, sendAgentReplyForEvent } from '../../shared/mail/useCases';
-import { SUPPORT, scanNow, settle, ticketsWithSummary, uniqueSubject } from './mail-helpers';
+import { MSP_TENANT, SUPPORT, scanNow, settle, ticketsWithSummary, uniqueSubject } from './mail-helpers';
 
 const CONTOSO_TENANT = '11111111-1111-4111-8111-111111111111';
 
@@ -89,10 +89,66 @@ describe('mail: Graph notifications, subscriptions and agent replies', () => {
     assert.equal(await pendingScans(), 0);
   });
 
-  it('a malformed body is refused with the path of the problem', async () => {
-    const response = await post('graph/notifications', { value: [{ clientState: 'x' }] });
+  it('a body that is not {"value": [...]} is refused with the path of the problem', async () => {
+    const response = await post('graph/notifications', { value: { clientState: 'x' } });
     assert.equal(response.status, 400);
-    assert.match(JSON.stringify(await response.json()), /\$\.value\[0\]\.subscriptionId/);
+    assert.match(JSON.stringify(await response.json()), /\$\.value/);
+  });
+
+  it('one POST mixing good, malformed and lifecycle items (seen-in-the-wild shape): 202, every good item acts', async () => {
+    const support = await subscriptionOf('support');
+    const contoso = await subscriptionOf('contoso-desk');
+    const response = await post('graph/notifications', {
+      value: [
+        { subscriptionId: support.id, clientState: support.clientState, changeType: 'created' },
+        { subscriptionId: support.id, clientState: support.clientState },
+        42,
+        {
+          lifecycleEvent: 'missed',
+          subscriptionId: contoso.id,
+          resource: '',
+          clientState: contoso.clientState,
+          sequence: null,
+          encryptedContent: null,
+          organizationId: CONTOSO_TENANT,
+        },
+      ],
+      validationTokens: [],
+    });
+    // Before: one bad item made the whole delivery a 400 (and Graph sent it again and again).
+    assert.equal(response.status, 202);
+    assert.equal(await pendingScans(), 2, 'support (change) and contoso-desk (missed)');
+    await stack.runner.drain({ timeoutMs: 30_000 });
+  });
+
+  it('Graph sends what it has together: mail for two tenants arrives in one POST, and both become tickets', async () => {
+    const subject = uniqueSubject('Same tick');
+    stack.graph.deliverMail(SUPPORT, { from: 'megan.bowen@contoso.com', subject: `${subject} A` });
+    stack.graph.deliverMail('adele.vance@contoso.com', { from: 'megan.bowen@contoso.com', subject: `${subject} B` });
+    await settle(stack);
+    const delivery = stack.graph
+      .deliveries()
+      .filter((d) => d.kind === 'notification')
+      .at(-1)!;
+    const items = (delivery.payload as { value: { tenantId: string }[] }).value;
+    assert.deepEqual(new Set(items.map((i) => i.tenantId)), new Set([MSP_TENANT, CONTOSO_TENANT]));
+    assert.equal(delivery.status, 202);
+    assert.equal(ticketsWithSummary(stack, `${subject} A`).length, 1);
+    assert.equal(ticketsWithSummary(stack, `${subject} B`).length, 1);
+  });
+
+  it('lifecycle events in the seen-in-the-wild shape, sent to the notification URL, are handled', async () => {
+    const support = await subscriptionOf('support');
+    const before = stack.graph.counters()['subscriptions.reauthorize'] ?? 0;
+    assert.ok(
+      stack.graph.triggerLifecycle(support.id, 'reauthorizationRequired', {
+        shape: 'observed',
+        via: 'notificationUrl',
+      }),
+    );
+    await settle(stack);
+    assert.equal(stack.graph.deliveries().at(-1)?.status, 202);
+    assert.equal((stack.graph.counters()['subscriptions.reauthorize'] ?? 0) - before, 1);
   });
 
   it('refuses a body over 1 MB with 413 on both endpoints, queueing nothing', async () => {

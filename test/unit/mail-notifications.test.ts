@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { constantTimeEquals } from '../../shared/mail/constantTime';
 import { lifecycleActions, mailboxesToScan } from '../../shared/mail/notificationRouting';
-import { parseLifecycleEvents, parseNotifications } from '../../shared/mail/notificationSchemas';
+import { parseDelivery } from '../../shared/mail/notificationSchemas';
 import { validationResponse } from '../../shared/mail/validation';
 
 const query = (token: string) => new URLSearchParams(`validationToken=${encodeURIComponent(token)}`);
@@ -47,9 +47,9 @@ describe('mail: subscription validation handshake', () => {
   });
 });
 
-describe('mail: notification bodies', () => {
-  it('parses a change notification collection', () => {
-    const parsed = parseNotifications({
+describe('mail: notification deliveries, item by item', () => {
+  it('reads change notifications', () => {
+    const parsed = parseDelivery({
       value: [
         {
           subscriptionId: 's1',
@@ -61,27 +61,64 @@ describe('mail: notification bodies', () => {
       ],
     });
     assert.ok(parsed.ok);
-    assert.equal(parsed.value[0]!.subscriptionId, 's1');
+    assert.equal(parsed.value.changes[0]!.subscriptionId, 's1');
   });
 
-  it('rejects a malformed body with the JSON path', () => {
-    const parsed = parseNotifications({ value: [{ changeType: 'created' }, 'x'] });
-    assert.equal(parsed.ok, false);
-    if (parsed.ok) return;
+  it('skips a malformed item with its path and reads the others; only a wrong envelope is refused', () => {
+    const parsed = parseDelivery({
+      value: [
+        { changeType: 'created' },
+        'x',
+        { subscriptionId: 's2', clientState: 'c', changeType: 'created' },
+        { subscriptionId: 's3', lifecycleEvent: 5 },
+      ],
+    });
+    assert.ok(parsed.ok);
     assert.deepEqual(
-      parsed.problems.map((p) => p.split(':')[0]),
-      ['$.value[0].subscriptionId', '$.value[1]'],
+      parsed.value.changes.map((c) => c.subscriptionId),
+      ['s2'],
     );
-    const notArray = parseNotifications({ value: 'nope' });
+    assert.deepEqual(
+      parsed.value.invalid.map((i) => [i.index, i.subscriptionId, i.problems[0]!.split(':')[0]]),
+      [
+        [0, undefined, '$.value[0].subscriptionId'],
+        [1, undefined, '$.value[1]'],
+        [3, 's3', '$.value[3].lifecycleEvent'],
+      ],
+    );
+    const notArray = parseDelivery({ value: 'nope' });
     assert.ok(!notArray.ok && notArray.problems[0]!.startsWith('$.value:'));
   });
 
-  it('parses lifecycle notifications', () => {
-    const parsed = parseLifecycleEvents({
-      value: [{ subscriptionId: 's1', clientState: 'c', lifecycleEvent: 'missed' }],
+  it('reads lifecycle events in the documented shape and in the shape seen in the wild, mixed with changes', () => {
+    const parsed = parseDelivery({
+      value: [
+        { subscriptionId: 's1', clientState: 'c', lifecycleEvent: 'missed', tenantId: 't1' },
+        {
+          lifecycleEvent: 'reauthorizationRequired',
+          subscriptionId: 's2',
+          resource: '',
+          clientState: 'c',
+          sequence: null,
+          resourceData: { x: 1 },
+          encryptedContent: null,
+          organizationId: 't2',
+          subscriptionExpirationDateTime: '2025-03-01T00:00:00Z',
+        },
+        { subscriptionId: 's3', clientState: 'c', changeType: 'created' },
+      ],
+      validationTokens: ['jwt'],
     });
     assert.ok(parsed.ok);
-    assert.ok(!parseLifecycleEvents({ value: [{ subscriptionId: 's1' }] }).ok);
+    assert.deepEqual(
+      parsed.value.lifecycle.map((e) => [e.subscriptionId, e.lifecycleEvent, e.tenantId]),
+      [
+        ['s1', 'missed', 't1'],
+        ['s2', 'reauthorizationRequired', 't2'],
+      ],
+    );
+    assert.equal(parsed.value.changes.length, 1);
+    assert.deepEqual(parsed.value.invalid, []);
   });
 });
 

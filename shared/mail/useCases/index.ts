@@ -1,6 +1,6 @@
 // I/O orchestration of "mailboxes to tickets": what the functions call.
 export { type AgentReplyOutcome, sendAgentReplyForEvent } from './agentReply';
-export { handleChangeNotifications, handleLifecycleEvents } from './notifications';
+export { handleGraphDelivery } from './notifications';
 export { handleScanMessage, recordPoisonedScan, runScanMessage, ScanRetryError } from './runScanMessage';
 export { isIdle, type ScanReport, scanMailbox, scanRunKind } from './scanMailbox';
 export { mailboxScanMessageSchema, mailboxScanQueue, requestScan, requestScansOfAllMailboxes } from './scanQueue';

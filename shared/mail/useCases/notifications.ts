@@ -1,89 +1,70 @@
 import type { Container } from '../../app/container';
-import type { ParseResult } from '../graphMessage';
 import { lifecycleActions, mailboxesToScan, type Rejected, type SubscriptionRef } from '../notificationRouting';
-import { type LifecycleEvent, parseLifecycleEvents, parseNotifications } from '../notificationSchemas';
-import { requestScan } from './scanQueue';
+import { type InvalidItem, parseDelivery } from '../notificationSchemas';
+import { findMailbox } from './mailboxes';
+import { type MailboxScanMessage, requestScan } from './scanQueue';
 
-type Deps = Pick<Container, 'config' | 'graph' | 'storage' | 'stores' | 'log' | 'now'>;
+type Deps = Pick<Container, 'config' | 'storage' | 'stores' | 'log' | 'now'>;
 
-export type NotificationOutcome =
+export type DeliveryOutcome =
   | { ok: false; problems: string[] }
-  | { ok: true; queued: string[]; coalesced: string[]; rejected: number };
+  | {
+      ok: true;
+      queued: string[];
+      coalesced: string[];
+      /** Items with a wrong clientState or for a subscription we do not have. */
+      rejected: number;
+      /** Items that could not be read at all. */
+      invalid: number;
+      unknownEvents: string[];
+    };
 
 /**
- * A change-notification POST: each mailbox it names (with the right clientState) gets one scan request, however
- * many notifications name it. The notification is only a hint; the scan is what processes mail.
+ * A POST from Graph to either endpoint: change notifications and lifecycle events, any mix of subscriptions and
+ * tenants, each item on its own. Nothing here calls Graph, so the answer (202) goes back well within Graph's 3
+ * seconds: each mailbox named by a valid change notification gets one (coalesced) scan request; a lifecycle event
+ * queues a scan that first does what it asks (reauthorize, subscribe again). Items that cannot be read or
+ * authenticated are logged with their position and reason and skipped; the rest are handled.
  */
-export async function handleChangeNotifications(deps: Deps, body: unknown): Promise<NotificationOutcome> {
-  const parsed = parseNotifications(body);
+export async function handleGraphDelivery(deps: Deps, body: unknown): Promise<DeliveryOutcome> {
+  const parsed = parseDelivery(body);
   if (!parsed.ok) return parsed;
-  const index = await subscriptionIndex(deps, parsed.value);
-  const { mailboxIds, rejected } = mailboxesToScan(parsed.value, index);
-  logRejected(deps, 'notification', rejected);
-  const outcome = { ok: true as const, queued: [] as string[], coalesced: [] as string[], rejected: rejected.length };
-  for (const mailboxId of mailboxIds.filter((id) => known(deps, id))) {
-    outcome[await requestScan(deps, { mailboxId, reason: 'notification' })].push(mailboxId);
+  const { changes, lifecycle, invalid } = parsed.value;
+  logInvalid(deps, invalid);
+  const index = await subscriptionIndex(deps);
+  const scans = mailboxesToScan(changes, index);
+  const events = lifecycleActions(lifecycle, index);
+  const rejected = [...scans.rejected, ...events.rejected];
+  logRejected(deps, rejected);
+  if (events.unknownEvents.length > 0)
+    deps.log.warn('graph lifecycle: unknown events ignored', { events: events.unknownEvents });
+
+  const outcome = {
+    ok: true as const,
+    queued: [] as string[],
+    coalesced: [] as string[],
+    rejected: rejected.length,
+    invalid: invalid.length,
+    unknownEvents: events.unknownEvents,
+  };
+  const request = async (message: MailboxScanMessage) => {
+    if (!findMailbox(deps.config, message.mailboxId)) return;
+    outcome[await requestScan(deps, message)].push(message.mailboxId);
+  };
+  for (const mailboxId of scans.mailboxIds) await request({ mailboxId, reason: 'notification' });
+  for (const action of events.actions) {
+    const { mailboxId, subscriptionId } = action;
+    if (action.action === 'reauthorize') await request({ mailboxId, reason: 'lifecycle', reauthorize: subscriptionId });
+    else if (action.action === 'recreateThenRescan') {
+      await deps.stores.subscriptions.delete(subscriptionId);
+      await request({ mailboxId, reason: 'lifecycle', resubscribe: true });
+    } else await request({ mailboxId, reason: 'lifecycle' });
   }
   return outcome;
-}
-
-export type LifecycleOutcome =
-  | { ok: false; problems: string[] }
-  | { ok: true; handled: string[]; rejected: number; failures: string[] };
-
-/**
- * Lifecycle events: `reauthorizationRequired` → reauthorize the subscription (renewing it if Graph refuses),
- * `subscriptionRemoved` → a scan that first subscribes again, `missed` → a scan.
- */
-export async function handleLifecycleEvents(deps: Deps, body: unknown): Promise<LifecycleOutcome> {
-  const parsed: ParseResult<LifecycleEvent[]> = parseLifecycleEvents(body);
-  if (!parsed.ok) return parsed;
-  const index = await subscriptionIndex(deps, parsed.value);
-  const { actions, rejected, unknownEvents } = lifecycleActions(parsed.value, index);
-  logRejected(deps, 'lifecycle event', rejected);
-  if (unknownEvents.length > 0) deps.log.warn('graph lifecycle: unknown events ignored', { events: unknownEvents });
-  const outcome = { ok: true as const, handled: [] as string[], rejected: rejected.length, failures: [] as string[] };
-  for (const action of actions) {
-    const mailbox = deps.config.mailboxes.find((m) => m.id === action.mailboxId);
-    if (!mailbox) continue;
-    if (action.action === 'reauthorize') {
-      try {
-        await reauthorize(deps, mailbox.tenantId, action.subscriptionId);
-        outcome.handled.push(`${mailbox.id}: reauthorized`);
-      } catch (error) {
-        // The maintenance timer recreates it; a scan now covers anything missed meanwhile.
-        const reason = error instanceof Error ? error.message : String(error);
-        outcome.failures.push(`${mailbox.id}: reauthorize failed: ${reason}`);
-        deps.log.warn('graph lifecycle: reauthorize failed', { mailboxId: mailbox.id, reason });
-        await requestScan(deps, { mailboxId: mailbox.id, reason: 'lifecycle' });
-      }
-    } else if (action.action === 'recreateThenRescan') {
-      await deps.stores.subscriptions.delete(action.subscriptionId);
-      await requestScan(deps, { mailboxId: mailbox.id, reason: 'lifecycle', resubscribe: true });
-      outcome.handled.push(`${mailbox.id}: resubscribe and rescan queued`);
-    } else {
-      await requestScan(deps, { mailboxId: mailbox.id, reason: 'lifecycle' });
-      outcome.handled.push(`${mailbox.id}: rescan queued`);
-    }
-  }
-  return outcome;
-}
-
-async function reauthorize(deps: Deps, tenantId: string, subscriptionId: string): Promise<void> {
-  if (!deps.graph) throw new Error('Microsoft Graph is not configured');
-  const graph = deps.graph.forTenant(tenantId);
-  try {
-    await graph.reauthorizeSubscription(subscriptionId);
-  } catch {
-    const stored = await deps.stores.subscriptions.get(subscriptionId);
-    const expiry = new Date(deps.now().getTime() + 4_220 * 60_000).toISOString();
-    const renewed = await graph.renewSubscription(subscriptionId, expiry);
-    if (stored) await deps.stores.subscriptions.upsert({ ...stored, expiresAt: renewed.expirationDateTime });
-  }
 }
 
 /** Our stored subscriptions (one table query: there is one per mailbox), by Graph subscription id. */
-async function subscriptionIndex(deps: Deps, _items: readonly { subscriptionId: string }[]) {
+async function subscriptionIndex(deps: Deps) {
   const index = new Map<string, SubscriptionRef>();
   for (const record of await deps.stores.subscriptions.list()) {
     index.set(record.id, { mailboxId: record.mailbox, clientState: record.clientState });
@@ -91,13 +72,16 @@ async function subscriptionIndex(deps: Deps, _items: readonly { subscriptionId: 
   return index;
 }
 
-function known(deps: Deps, mailboxId: string): boolean {
-  return deps.config.mailboxes.some((m) => m.id === mailboxId);
+function logInvalid(deps: Deps, invalid: readonly InvalidItem[]): void {
+  for (const item of invalid) deps.log.warn('graph notification item unreadable, skipped', { ...item });
 }
 
-function logRejected(deps: Deps, what: string, rejected: readonly Rejected[]): void {
+function logRejected(deps: Deps, rejected: readonly Rejected[]): void {
   for (const item of rejected) {
     // Never the clientState itself: it is the credential.
-    deps.log.warn(`graph ${what} rejected`, { subscriptionId: item.subscriptionId.slice(0, 64), reason: item.reason });
+    deps.log.warn('graph notification rejected', {
+      subscriptionId: item.subscriptionId.slice(0, 64),
+      reason: item.reason,
+    });
   }
 }

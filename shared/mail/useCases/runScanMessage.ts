@@ -4,7 +4,7 @@ import { MessageValidationError, newestFirstKey, QUEUES } from '../../storage';
 import { findMailbox } from './mailboxes';
 import { type ScanReport, scanMailbox, scanRunKind } from './scanMailbox';
 import { clearScanPending, type MailboxScanMessage, mailboxScanMessageSchema, mailboxScanQueue } from './scanQueue';
-import { maintainSubscriptions } from './subscriptions';
+import { maintainSubscriptions, reauthorizeSubscription } from './subscriptions';
 
 /** Thrown so that the queue delivers the scan again (part-way messages resume; nothing is redone). */
 export class ScanRetryError extends Error {
@@ -56,6 +56,7 @@ export async function runScanMessage(deps: Container, message: MailboxScanMessag
     if (maintained.failures.length > 0)
       deps.log.warn('resubscribe failed; the maintenance timer tries again', { failures: maintained.failures });
   }
+  if (message.reauthorize) await reauthorizeSubscription(deps, message.mailboxId, message.reauthorize);
   const report = await scanMailbox(deps, message.mailboxId);
   if (report.retry) throw new ScanRetryError(report);
   return report;

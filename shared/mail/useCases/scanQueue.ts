@@ -11,6 +11,8 @@ export const mailboxScanMessageSchema = z
     reason: z.enum(SCAN_REASONS),
     /** Create the mailbox's change-notification subscription again before scanning (after subscriptionRemoved). */
     resubscribe: z.boolean().optional(),
+    /** Reauthorize this subscription (renew it if Graph refuses) before scanning (after reauthorizationRequired). */
+    reauthorize: z.string().min(1).max(200).optional(),
   })
   .strict();
 export type MailboxScanMessage = z.infer<typeof mailboxScanMessageSchema>;
@@ -38,7 +40,8 @@ export async function requestScan(
 ): Promise<'queued' | 'coalesced'> {
   const checkpoints = deps.stores.checkpoints;
   const stamp = deps.now().toISOString();
-  if (!message.resubscribe) {
+  // A scan that must first do something for Graph is never folded into a plain one.
+  if (!message.resubscribe && !message.reauthorize) {
     try {
       await checkpoints.put(SCAN_PENDING_SCOPE, message.mailboxId, stamp, null);
     } catch (error) {

@@ -135,3 +135,31 @@ async function create(
     throw error;
   }
 }
+
+/**
+ * After `reauthorizationRequired`: reauthorize the subscription, or renew it when Graph refuses that. A failure is
+ * logged (the maintenance timer recreates what is gone), never thrown: the scan that follows covers missed mail.
+ */
+export async function reauthorizeSubscription(deps: Deps, mailboxId: string, subscriptionId: string): Promise<boolean> {
+  const mailbox = deps.config.mailboxes.find((m) => m.id === mailboxId);
+  if (!mailbox || !deps.graph) return false;
+  const graph = deps.graph.forTenant(mailbox.tenantId);
+  try {
+    try {
+      await graph.reauthorizeSubscription(subscriptionId);
+    } catch (error) {
+      if (!isServiceError(error)) throw error;
+      const stored = await deps.stores.subscriptions.get(subscriptionId);
+      const expiry = new Date(deps.now().getTime() + 4_220 * 60_000).toISOString();
+      const renewed = await graph.renewSubscription(subscriptionId, expiry);
+      if (stored) await deps.stores.subscriptions.upsert({ ...stored, expiresAt: renewed.expirationDateTime });
+    }
+    deps.log.info('graph subscription reauthorized', { mailboxId, subscriptionId });
+    return true;
+  } catch (error) {
+    if (!isServiceError(error)) throw error;
+    const reason = explainFailure(error, { operation: 'subscribe', mailbox: mailbox.address }).message;
+    deps.log.warn('graph subscription not reauthorized; the maintenance timer recreates it', { mailboxId, reason });
+    return false;
+  }
+}
