@@ -279,13 +279,10 @@ describe('fault engine in the Graph simulator', () => {
       }),
     })) as Response;
     const body = (await response.json()) as { responses: { id: string; status: number }[] };
-    assert.deepEqual(
-      body.responses.map((r) => [r.id, r.status]).sort(),
-      [
-        ['1', 504],
-        ['2', 200],
-      ],
-    );
+    assert.deepEqual(body.responses.map((r) => [r.id, r.status]).sort(), [
+      ['1', 504],
+      ['2', 200],
+    ]);
     assert.equal(mailbox().messages.get(id)?.isRead, true);
   });
 
