@@ -8,7 +8,7 @@ import { ConsentSim } from './consent';
 import type { SimContext } from './context';
 import type { DeltaExpiry } from './delta';
 import { directoryRoutes } from './directoryRoutes';
-import { findTenant, issueToken, openIdConfiguration } from './entra';
+import { entraError, findTenant, issueToken, openIdConfiguration } from './entra';
 import { graphError, matchRoute, normalizePath, type Route, type SimRequest, type SimResponse } from './http';
 import { mailRoutes, type SentMail } from './mailRoutes';
 import { type GraphSeed, loadDemoGraphSeed, type ParsedGraphSeed, parseGraphSeed } from './seed';
@@ -269,6 +269,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     const outcome = await withFaults(faults.decide(target), false, async () =>
       issueToken(store, issuer, token[1]!, new URLSearchParams(rawBody), now(), lifetime),
     );
+    if (outcome.fault === 'status' && outcome.response !== 'drop') outcome.response = entraStyled(outcome.response);
     const status = outcome.response === 'drop' ? 0 : outcome.response.status;
     record({
       ...target,
@@ -329,6 +330,9 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       if (!res.headersSent) write(res, graphError(500, 'InternalServerError', `Simulator error: ${String(error)}`));
     });
   });
+  // Graph's front end keeps idle connections for minutes; Node's 5-second default closes them under a client that is
+  // about to reuse one (a reset no real Graph would cause this often).
+  server.keepAliveTimeout = 65_000;
 
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', baseUrl);
@@ -443,6 +447,26 @@ async function withFaults(
   const status = fault.answer === 502 ? 502 : 504;
   const code = status === 502 ? 'BadGateway' : 'GatewayTimeout';
   return { response: graphError(status, code, 'The answer was lost (simulated).'), fault: 'lostAnswer' };
+}
+
+/**
+ * A fault on the token endpoint answers the way Entra does, not the way Graph does: `error`,
+ * `error_description` with an AADSTS code, `error_codes` (AADSTS90055 TenantThrottlingError for 429, AADSTS90033
+ * for 5xx; which code Entra's throttling answers carry is not documented). A rule's own `body` is sent as it is.
+ */
+function entraStyled(response: SimResponse): SimResponse {
+  const graphStyle = (response.body as { error?: { code?: unknown } } | undefined)?.error;
+  if (typeof graphStyle !== 'object' || graphStyle === null) return response;
+  const throttled = response.status === 429;
+  const entra = entraError(
+    response.status,
+    throttled ? 'temporarily_unavailable' : 'server_error',
+    throttled ? 90055 : 90033,
+    throttled
+      ? 'There are too many incoming requests. Try again later.'
+      : 'A transient error has occurred. Please try again.',
+  );
+  return { ...entra, headers: { ...(response.headers ?? {}), ...(entra.headers ?? {}) } };
 }
 
 function faultField(fault: string | undefined): { fault?: string } {

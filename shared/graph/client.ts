@@ -8,6 +8,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../runtime/logger';
 import { type BatchRequest, type BatchResponse, readBatchResponses, runBatches } from './batch';
+import { ConnectionResetRetry } from './connectionResetRetry';
 import { CountingMiddleware } from './countingMiddleware';
 import { credentialForTenant, type GraphCredentialOptions } from './credentials';
 import { type DeltaPage, type DeltaResult, deltaPageError, deltaPathOf, isAbsoluteLink, runDeltaRound } from './delta';
@@ -15,6 +16,7 @@ import { type GraphCallContext, toGraphAccessError } from './errors';
 import type { ItemParser } from './parse';
 import type { GraphStats } from './stats';
 import { TenantTokenCache } from './tokenCache';
+import { TokenEndpointWatch } from './tokenEndpointWatch';
 
 export interface GraphRetryOptions {
   /** Retries of a single request on 429/503/504 (the SDK's RetryHandler; at most 10). Default 3. */
@@ -82,19 +84,30 @@ export interface TenantClientOptions {
   readonly log: Logger;
   readonly sleep: (ms: number) => Promise<void>;
   readonly secrets: readonly string[];
+  /** A throttled token endpoint's block is waited out when it ends within this many seconds (else thrown). */
+  readonly tokenThrottleMaxWaitSeconds: number;
 }
 
 export function createTenantRequester(options: TenantClientOptions): GraphRequester {
   const { tenantId, log } = options;
+  const watch = new TokenEndpointWatch();
   const tokens = new TenantTokenCache(
-    credentialForTenant({
-      tenantId,
-      homeTenantId: options.homeTenantId,
-      clientId: options.clientId,
-      credential: options.credential,
-      authorityHost: options.authorityHost,
-    }),
+    () =>
+      credentialForTenant({
+        tenantId,
+        homeTenantId: options.homeTenantId,
+        clientId: options.clientId,
+        credential: options.credential,
+        authorityHost: options.authorityHost,
+        additionalPolicies: [watch.policy],
+      }),
     options.scope,
+    {
+      watch,
+      sleep: options.sleep,
+      maxThrottleWaitMs: options.tokenThrottleMaxWaitSeconds * 1000,
+      context: { tenantId, clientId: options.clientId, operation: 'token' },
+    },
   );
   const auth = new AuthenticationHandler({ getAccessToken: () => tokens.get() });
   const retry = new RetryHandler(new RetryHandlerOptions(options.retry.delaySeconds, options.retry.maxRetries));
@@ -102,7 +115,13 @@ export function createTenantRequester(options: TenantClientOptions): GraphReques
     baseUrl: `${options.baseUrl}/`,
     defaultVersion: 'v1.0',
     customHosts: new Set([new URL(options.baseUrl).hostname]),
-    middleware: [auth, retry, new CountingMiddleware(options.stats, tenantId), new HTTPMessageHandler()],
+    middleware: [
+      auth,
+      retry,
+      new ConnectionResetRetry(),
+      new CountingMiddleware(options.stats, tenantId),
+      new HTTPMessageHandler(),
+    ],
   });
 
   const fail = (error: unknown, options2?: RequestOptions | DeltaOptions) =>

@@ -1,6 +1,7 @@
 import {
   ClientCertificateCredential,
   ClientSecretCredential,
+  type ClientSecretCredentialOptions,
   ManagedIdentityCredential,
   type TokenCredential,
 } from '@azure/identity';
@@ -29,9 +30,15 @@ export function credentialForTenant(options: {
   clientId: string;
   credential: GraphCredentialOptions;
   authorityHost: string;
+  /** Extra pipeline policies of the credential's HTTP client (e.g. a TokenEndpointWatch). */
+  additionalPolicies?: ClientSecretCredentialOptions['additionalPolicies'];
 }): TokenCredential {
   const { tenantId, clientId, credential, authorityHost } = options;
-  const common = { authorityHost, disableInstanceDiscovery: !isMicrosoftAuthority(authorityHost) };
+  const common = {
+    authorityHost,
+    disableInstanceDiscovery: !isMicrosoftAuthority(authorityHost),
+    ...(options.additionalPolicies ? { additionalPolicies: options.additionalPolicies } : {}),
+  };
   switch (credential.kind) {
     case 'secret':
       return new ClientSecretCredential(tenantId, clientId, credential.secret, common);
@@ -43,8 +50,9 @@ export function credentialForTenant(options: {
           `A managed identity can only call Graph in its home tenant ${options.homeTenantId}, not ${tenantId}: use a client secret or certificate for customer tenants`,
         );
       }
-      return credential.clientId
-        ? new ManagedIdentityCredential({ clientId: credential.clientId })
-        : new ManagedIdentityCredential();
+      return new ManagedIdentityCredential({
+        ...(credential.clientId ? { clientId: credential.clientId } : {}),
+        ...(options.additionalPolicies ? { additionalPolicies: options.additionalPolicies } : {}),
+      });
   }
 }

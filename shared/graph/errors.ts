@@ -42,6 +42,8 @@ export interface GraphErrorDescription {
   readonly message: string;
   /** Worth retrying later (throttling, outages); configuration problems are not. */
   readonly retryable: boolean;
+  /** Not before this time: a throttled token endpoint is blocked until then (retrying sooner is refused unsent). */
+  readonly retryAt?: Date;
 }
 
 /** A Graph or identity failure with an actionable message. Never carries secrets or tokens. */
@@ -51,6 +53,7 @@ export class GraphAccessError extends Error {
   readonly status: number | undefined;
   readonly graphCode: string | undefined;
   readonly tenantId: string;
+  readonly retryAt: Date | undefined;
 
   constructor(description: GraphErrorDescription, failure: GraphFailure, context: GraphCallContext) {
     super(description.message);
@@ -60,7 +63,40 @@ export class GraphAccessError extends Error {
     this.status = failure.status;
     this.graphCode = failure.code;
     this.tenantId = context.tenantId;
+    this.retryAt = description.retryAt;
   }
+}
+
+/**
+ * What the token endpoint answered (seen by the credential's pipeline), as an explained error. A 429 or 5xx says
+ * that Entra throttles or fails, until when token requests for the tenant are held (`retryAt`), and what to check
+ * when it keeps happening.
+ */
+export function tokenEndpointFailureError(
+  failure: { status: number; error?: string; description?: string; retryAfterSeconds?: number },
+  context: GraphCallContext,
+  retryAt?: Date,
+): GraphAccessError {
+  const graphFailure: GraphFailure = {
+    status: failure.status,
+    ...(failure.error ? { code: failure.error } : {}),
+    message: failure.description ?? '',
+  };
+  if (retryAt && (failure.status === 429 || failure.status >= 500)) {
+    const aadsts = AADSTS.exec(failure.description ?? '')?.[0];
+    const what =
+      failure.status === 429 ? 'throttled the token requests' : `failed the token requests (HTTP ${failure.status})`;
+    const hhmm = retryAt.toISOString().slice(11, 16);
+    const header =
+      failure.retryAfterSeconds !== undefined ? `Retry-After ${failure.retryAfterSeconds} s` : 'no Retry-After';
+    const message =
+      `Throttled by Entra, retrying at ${hhmm} UTC: Entra ID ${what} of ${context.clientId ? `app ${context.clientId}` : 'the app'} ` +
+      `for tenant ${context.tenantId} (HTTP ${failure.status}${aadsts ? `, ${aadsts}` : ''}, ${header}); no token is requested for ` +
+      `this tenant before ${retryAt.toISOString()}. Nothing to fix if it passes; if it keeps happening, check that ` +
+      'only one installation uses this app registration and that nothing else requests tokens for it in a loop.';
+    return new GraphAccessError({ code: 'throttled', message, retryable: true, retryAt }, graphFailure, context);
+  }
+  return new GraphAccessError(describeGraphFailure(graphFailure, context), graphFailure, context);
 }
 
 const AADSTS = /AADSTS(\d+)/;
@@ -136,17 +172,38 @@ export function describeGraphFailure(failure: GraphFailure, context: GraphCallCo
       `Graph could not validate the notification URL${call}: it must be reachable over HTTPS and answer the validationToken request with 200, text/plain and the token within 10 seconds.${said}`,
     );
   }
-  if (failure.status === 429) return retry('throttled', `Graph throttled the request in ${where}${call}.${said}`);
+  if (failure.status === 429) {
+    return retry(
+      'throttled',
+      `Graph throttled the request in ${where}${call} (429).${said} It is retried after the time Graph asks for; if it keeps happening, fewer scans or syncs at once will help.`,
+    );
+  }
   if (failure.status === undefined || failure.status === -1 || failure.status >= 500) {
-    return retry('unavailable', `Graph or Entra was unavailable for ${where}${call}.${said}`);
+    const what = failure.status && failure.status > 0 ? `HTTP ${failure.status}` : 'no answer: network, DNS or TLS';
+    return retry(
+      'unavailable',
+      `Graph or Entra was unavailable for ${where}${call} (${what}${code ? `, ${code}` : ''}).${said} It is retried automatically; if it lasts, check the Microsoft 365 service health and this host's outbound network.`,
+    );
   }
   if (failure.status === 401) {
-    return fail('unauthorized', `Graph refused the access token for ${where}${call} (${code || '401'}).${said}`);
+    return fail(
+      'unauthorized',
+      `Graph refused the access token for ${where}${call} (${code || '401'}).${said} Check that ${app} is consented in that tenant and that the authority and Graph URLs belong to the same cloud.`,
+    );
   }
-  if (failure.status === 404) return fail('notFound', `Not found in ${where}${call}.${said}`);
-  if (failure.status === 400)
-    return fail('badRequest', `Graph rejected the request in ${where}${call} (${code}).${said}`);
-  return fail('unknown', `Graph call failed in ${where}${call} (${failure.status ?? 'no response'} ${code}).${said}`);
+  if (failure.status === 404) {
+    return fail('notFound', `Not found in ${where}${call} (${code || '404'}).${said || ' Graph gave no reason.'}`);
+  }
+  if (failure.status === 400) {
+    return fail(
+      'badRequest',
+      `Graph rejected the request in ${where}${call} (${code || '400'}).${said || ' Graph gave no reason.'} This is a bug in the bridge or an unsupported setting: report it with this message.`,
+    );
+  }
+  return fail(
+    'unknown',
+    `Graph call failed in ${where}${call} (${failure.status ?? 'no response'}${code ? ` ${code}` : ''}).${said || ' Graph gave no reason.'}`,
+  );
 }
 
 /** Reads status, code and message from a GraphError, an identity AuthenticationError or any thrown value. */
@@ -184,6 +241,9 @@ function retry(code: GraphAccessErrorCode, message: string): GraphErrorDescripti
 }
 
 function firstLine(text: string): string {
+  // @azure/identity's message for an answer it could not parse carries nothing (`[object Object]: Error(s): Not
+  // Available - Timestamp: Not Available …`): say nothing rather than that.
+  if (/Error\(s\): Not Available/.test(text)) return '';
   const line = text.split(/\r?\n/)[0] ?? '';
   const withoutTrace = line.replace(/\s*Trace ID:.*$/, '');
   return withoutTrace.length > 300 ? `${withoutTrace.slice(0, 300)}…` : withoutTrace;

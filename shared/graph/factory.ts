@@ -20,6 +20,12 @@ export interface GraphClientFactoryOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Token scope; default `https://graph.microsoft.com/.default`. */
   readonly scope?: string;
+  /**
+   * When Entra throttles a tenant's token requests, MSAL holds them for Retry-After (60 s without one): blocks that
+   * end within this many seconds are waited out and the token asked for again; longer ones fail at once with the
+   * time they end. Default 90.
+   */
+  readonly tokenThrottleMaxWaitSeconds?: number;
 }
 
 /** Everything a flow can do against one tenant. */
@@ -67,6 +73,7 @@ export function createGraphClientFactory(options: GraphClientFactoryOptions): Gr
       log: options.log.child({ tenantId: key }),
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       secrets,
+      tokenThrottleMaxWaitSeconds: options.tokenThrottleMaxWaitSeconds ?? 90,
     });
     const client: TenantGraphClient = {
       ...requester,

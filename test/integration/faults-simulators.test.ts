@@ -286,12 +286,14 @@ describe('fault engine in the Graph simulator', () => {
     assert.equal(mailbox().messages.get(id)?.isRead, true);
   });
 
-  it('throttles the token endpoint with a Graph-style 429 and Retry-After', async () => {
+  it('throttles the token endpoint with an Entra-style 429 and Retry-After', async () => {
     sim.faults.add({ scope: 'token', times: 1, effect: { kind: 'status', status: 429, retryAfter: 2 } });
     const response = await requestSimulatorToken(sim, PARTNER);
     assert.equal(response.status, 429);
     assert.equal(response.headers.get('retry-after'), '2');
-    assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'TooManyRequests');
+    const body = (await response.json()) as { error: string; error_description: string };
+    assert.equal(body.error, 'temporarily_unavailable');
+    assert.match(body.error_description, /^AADSTS90055:/);
     assert.equal((await requestSimulatorToken(sim, PARTNER)).status, 200);
   });
 });

@@ -73,10 +73,10 @@ describe('graph simulator', () => {
     );
   });
 
-  it('takes faults over HTTP: a dropped connection reaches the adapter as a retryable outage', async () => {
+  it('takes faults over HTTP: a GET whose connection drops is sent once more; dropped again, it is a retryable outage', async () => {
     const added = await fetch(`${sim.url}/_sim/faults`, {
       method: 'POST',
-      body: JSON.stringify({ rules: [{ path: '^/organization', times: 1, effect: { kind: 'drop' } }] }),
+      body: JSON.stringify({ rules: [{ path: '^/organization', times: 2, effect: { kind: 'drop' } }] }),
     });
     assert.equal(added.status, 200);
     const graph = simulatorGraph(sim);
@@ -87,12 +87,14 @@ describe('graph simulator', () => {
       return true;
     });
     assert.equal((await graph.forTenant(CONTOSO).getOrganization()).id, CONTOSO);
+    sim.faults.add({ path: '^/organization', times: 1, effect: { kind: 'drop' } });
+    assert.equal((await graph.forTenant(CONTOSO).getOrganization()).id, CONTOSO, 'one drop: the resend answers');
     const counters = (await (await fetch(`${sim.url}/_sim/counters?tenantId=${CONTOSO}`)).json()) as Record<
       string,
       number
     >;
-    assert.equal(counters['organization.list'], 1);
-    assert.equal(counters.fault, 1);
+    assert.equal(counters['organization.list'], 2);
+    assert.equal(counters.fault, 3);
   });
 
   it('delivers mail over HTTP into the Inbox', async () => {

@@ -27,6 +27,8 @@ export function explainFailure(error: unknown, context: MailErrorContext = {}): 
   if (error instanceof HaloResponseError || error instanceof HaloReportError)
     return { message: error.message, retryable: false };
   if (error instanceof GraphAccessError) {
+    // A throttled token endpoint's own message says until when; the mail wording would lose that.
+    if (error.retryAt) return { message: error.message, retryable: true };
     const explained = explainMailError(
       { status: error.status, code: error.graphCode ?? error.code, message: error.message },
       context,

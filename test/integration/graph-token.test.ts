@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type GraphSimulator, startGraphSimulator } from '../../dev/graph-sim';
+import { GraphAccessError } from '../../shared/graph';
+import { simulatorGraph } from '../support/graph';
+
+const CONTOSO = '11111111-1111-4111-8111-111111111111';
+const FABRIKAM = '22222222-2222-4222-8222-222222222222';
+const NORTHWIND = '33333333-3333-4333-8333-333333333333';
+
+// A throttled token endpoint: MSAL (inside @azure/identity) then blocks the tenant's token requests for Retry-After,
+// or 60 s without one, and its errors say nothing ("Error(s): Not Available", then an empty message).
+describe('graph adapter: a throttled or failing token endpoint', () => {
+  let sim: GraphSimulator;
+  before(async () => {
+    sim = await startGraphSimulator();
+  });
+  after(async () => {
+    await sim.stop();
+  });
+
+  const tokenRequests = (tenantId: string) =>
+    sim.requests().filter((r) => r.scope === 'token' && r.tenantId === tenantId && r.route !== 'openid-configuration')
+      .length;
+
+  it('a 429 without Retry-After: a retryable error with the time the block ends, and no request before then', async () => {
+    const graph = simulatorGraph(sim, { tokenThrottleMaxWaitSeconds: 0 });
+    sim.faults.add({ scope: 'token', tenantId: CONTOSO, times: 1, effect: { kind: 'status', status: 429 } });
+    const started = Date.now();
+    const error = await graph
+      .forTenant(CONTOSO)
+      .getOrganization()
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof GraphAccessError, String(error));
+    assert.equal(error.code, 'throttled');
+    assert.equal(error.retryable, true);
+    assert.ok(error.retryAt, 'says when');
+    const blockedFor = error.retryAt.getTime() - started;
+    assert.ok(blockedFor > 55_000 && blockedFor < 65_000, `MSAL's 60-second block, got ${blockedFor} ms`);
+    assert.match(error.message, /^Throttled by Entra, retrying at \d\d:\d\d UTC: /);
+    assert.match(error.message, /HTTP 429, AADSTS90055, no Retry-After/);
+    assert.doesNotMatch(error.message, /Not Available|said:\s*$/);
+    // Before: the tenant failed again at once with "…Graph said: " and nothing after it, and was poisoned.
+    const again = await graph
+      .forTenant(CONTOSO)
+      .getOrganization()
+      .catch((e: unknown) => e);
+    assert.ok(again instanceof GraphAccessError);
+    assert.equal(again.code, 'throttled');
+    assert.equal(tokenRequests(CONTOSO), 1, 'nothing sent while MSAL holds the tenant');
+  });
+
+  it('a throttled token endpoint is retried past the block: the call succeeds', async () => {
+    const graph = simulatorGraph(sim);
+    // Enough 429s (Retry-After: 1) that the HTTP pipeline's own retries give up and MSAL blocks the tenant.
+    sim.faults.add({
+      scope: 'token',
+      tenantId: FABRIKAM,
+      times: 4,
+      effect: { kind: 'status', status: 429, retryAfter: 1 },
+    });
+    const organization = await graph.forTenant(FABRIKAM).getOrganization();
+    assert.equal(organization.id, FABRIKAM);
+    assert.equal(tokenRequests(FABRIKAM), 5, 'four throttled, then one after the block');
+  });
+
+  it('a token endpoint outage (5xx) is explained with its status, never with an empty reason', async () => {
+    const graph = simulatorGraph(sim, { tokenThrottleMaxWaitSeconds: 0 });
+    // Four: the HTTP pipeline retries a 5xx three times itself before MSAL sees it.
+    sim.faults.add({ scope: 'token', tenantId: NORTHWIND, times: 4, effect: { kind: 'status', status: 500 } });
+    const error = await graph
+      .forTenant(NORTHWIND)
+      .listDomains()
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof GraphAccessError, String(error));
+    assert.equal(error.retryable, true);
+    assert.match(error.message, /Entra ID failed the token requests \(HTTP 500\).*for tenant 3333/);
+    assert.match(error.message, /AADSTS90033/);
+  });
+
+  it('a plain-text 429 (as Entra has been seen to send) is explained too', async () => {
+    const graph = simulatorGraph(sim, { tokenThrottleMaxWaitSeconds: 0 });
+    const tenant = '44444444-4444-4444-8444-444444444444';
+    sim.faults.add({
+      scope: 'token',
+      tenantId: tenant,
+      times: 1,
+      effect: { kind: 'status', status: 429, body: 'Too Many Requests' },
+    });
+    const error = await graph
+      .forTenant(tenant)
+      .getOrganization()
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof GraphAccessError, String(error));
+    assert.equal(error.code, 'throttled');
+    assert.match(error.message, /retrying at \d\d:\d\d UTC/);
+  });
+});
