@@ -37,6 +37,9 @@ export function credentialForTenant(options: {
   const common = {
     authorityHost,
     disableInstanceDiscovery: !isMicrosoftAuthority(authorityHost),
+    // The HTTP pipeline would sleep whatever Retry-After says (no cap) before MSAL even sees the answer: the
+    // token cache (tokenCache.ts) does the retrying instead, within a bound, or says when to come back.
+    retryOptions: { maxRetries: 0 },
     ...(options.additionalPolicies ? { additionalPolicies: options.additionalPolicies } : {}),
   };
   switch (credential.kind) {
@@ -50,6 +53,7 @@ export function credentialForTenant(options: {
           `A managed identity can only call Graph in its home tenant ${options.homeTenantId}, not ${tenantId}: use a client secret or certificate for customer tenants`,
         );
       }
+      // The identity library's own retries stay on here: the managed identity endpoint needs them at start-up.
       return new ManagedIdentityCredential({
         ...(credential.clientId ? { clientId: credential.clientId } : {}),
         ...(options.additionalPolicies ? { additionalPolicies: options.additionalPolicies } : {}),

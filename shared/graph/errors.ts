@@ -89,12 +89,14 @@ export function tokenEndpointFailureError(
     const hhmm = retryAt.toISOString().slice(11, 16);
     const header =
       failure.retryAfterSeconds !== undefined ? `Retry-After ${failure.retryAfterSeconds} s` : 'no Retry-After';
+    const lead = failure.status === 429 ? 'Throttled by Entra' : 'Entra unavailable';
     const message =
-      `Throttled by Entra, retrying at ${hhmm} UTC: Entra ID ${what} of ${context.clientId ? `app ${context.clientId}` : 'the app'} ` +
+      `${lead}, retrying at ${hhmm} UTC: Entra ID ${what} of ${context.clientId ? `app ${context.clientId}` : 'the app'} ` +
       `for tenant ${context.tenantId} (HTTP ${failure.status}${aadsts ? `, ${aadsts}` : ''}, ${header}); no token is requested for ` +
       `this tenant before ${retryAt.toISOString()}. Nothing to fix if it passes; if it keeps happening, check that ` +
       'only one installation uses this app registration and that nothing else requests tokens for it in a loop.';
-    return new GraphAccessError({ code: 'throttled', message, retryable: true, retryAt }, graphFailure, context);
+    const code = failure.status === 429 ? 'throttled' : 'unavailable';
+    return new GraphAccessError({ code, message, retryable: true, retryAt }, graphFailure, context);
   }
   return new GraphAccessError(describeGraphFailure(graphFailure, context), graphFailure, context);
 }

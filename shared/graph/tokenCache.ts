@@ -7,6 +7,10 @@ const REFRESH_MARGIN_MS = 2 * 60_000;
 export const MSAL_DEFAULT_BLOCK_SECONDS = 60;
 /** The longest wait a Retry-After may ask for that is honoured (MSAL's DEFAULT_MAX_THROTTLE_TIME_SECONDS). */
 const MAX_BLOCK_SECONDS = 3600;
+/** After a 5xx without Retry-After. */
+const OUTAGE_PAUSE_SECONDS = 2;
+/** Token requests per get() when the endpoint keeps throttling or failing. */
+const MAX_ATTEMPTS = 4;
 
 export interface TokenCacheOptions {
   readonly now?: () => number;
@@ -65,7 +69,9 @@ export class TenantTokenCache {
     for (let attempt = 0; ; attempt++) {
       if (this.blocked && this.blocked.until > this.now()) {
         const wait = this.blocked.until - this.now();
-        if (attempt > 1 || wait > (this.options.maxThrottleWaitMs ?? 0)) throw this.blockedError(this.blocked);
+        if (attempt >= MAX_ATTEMPTS || wait > (this.options.maxThrottleWaitMs ?? 0)) {
+          throw this.blockedError(this.blocked);
+        }
         await this.sleep(wait + 250);
       }
       if (this.blocked) {
@@ -100,7 +106,9 @@ export class TenantTokenCache {
     const failure = this.options.watch?.failureSince(started);
     if (!failure) return error;
     if (failure.status === 429 || failure.status >= 500) {
-      const seconds = Math.min(failure.retryAfterSeconds ?? MSAL_DEFAULT_BLOCK_SECONDS, MAX_BLOCK_SECONDS);
+      // Without Retry-After: MSAL's own 60 s for throttling, a short pause for an outage.
+      const fallback = failure.status === 429 ? MSAL_DEFAULT_BLOCK_SECONDS : OUTAGE_PAUSE_SECONDS;
+      const seconds = Math.min(failure.retryAfterSeconds ?? fallback, MAX_BLOCK_SECONDS);
       this.blocked = { until: failure.at + seconds * 1000, failure };
       return this.blockedError(this.blocked);
     }

@@ -22,10 +22,17 @@ describe('graph adapter: a throttled or failing token endpoint', () => {
   const tokenRequests = (tenantId: string) =>
     sim.requests().filter((r) => r.scope === 'token' && r.tenantId === tenantId && r.route !== 'openid-configuration')
       .length;
+  /** The next `times` token requests of the tenant answered with `status` (and what else Entra sent). */
+  const failTokens = (
+    tenantId: string,
+    times: number,
+    status: number,
+    extra: { retryAfter?: number; body?: string } = {},
+  ) => sim.faults.add({ scope: 'token', tenantId, times, effect: { kind: 'status', status, ...extra } });
 
   it('a 429 without Retry-After: a retryable error with the time the block ends, and no request before then', async () => {
     const graph = simulatorGraph(sim, { tokenThrottleMaxWaitSeconds: 0 });
-    sim.faults.add({ scope: 'token', tenantId: CONTOSO, times: 1, effect: { kind: 'status', status: 429 } });
+    failTokens(CONTOSO, 1, 429);
     const started = Date.now();
     const error = await graph
       .forTenant(CONTOSO)
@@ -52,41 +59,53 @@ describe('graph adapter: a throttled or failing token endpoint', () => {
 
   it('a throttled token endpoint is retried past the block: the call succeeds', async () => {
     const graph = simulatorGraph(sim);
-    // Enough 429s (Retry-After: 1) that the HTTP pipeline's own retries give up and MSAL blocks the tenant.
-    sim.faults.add({
-      scope: 'token',
-      tenantId: FABRIKAM,
-      times: 4,
-      effect: { kind: 'status', status: 429, retryAfter: 1 },
-    });
+    // Three 429s with Retry-After: 1. MSAL would block the tenant 60 s after the first whatever the header said.
+    failTokens(FABRIKAM, 3, 429, { retryAfter: 1 });
+    const started = Date.now();
     const organization = await graph.forTenant(FABRIKAM).getOrganization();
     assert.equal(organization.id, FABRIKAM);
-    assert.equal(tokenRequests(FABRIKAM), 5, 'four throttled, then one after the block');
+    assert.equal(tokenRequests(FABRIKAM), 4, 'three throttled, then one after the last Retry-After');
+    assert.ok(Date.now() - started < 30_000, "Retry-After honoured, not MSAL's 60 s");
+  });
+
+  it('a Retry-After too long to wait for fails at once with the time to come back, instead of hanging', async () => {
+    const graph = simulatorGraph(sim);
+    const tenant = '99999999-9999-4999-8999-999999999999';
+    failTokens(tenant, 1, 429, { retryAfter: 600 });
+    const started = Date.now();
+    const error = await graph
+      .forTenant(tenant)
+      .listDomains()
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof GraphAccessError, String(error));
+    assert.ok(Date.now() - started < 20_000, 'not slept');
+    const ahead = (error.retryAt?.getTime() ?? 0) - started;
+    assert.ok(ahead > 590_000 && ahead < 610_000, `Retry-After 600 s, got ${ahead} ms`);
+    assert.match(error.message, /Retry-After 600 s/);
   });
 
   it('a token endpoint outage (5xx) is explained with its status, never with an empty reason', async () => {
-    const graph = simulatorGraph(sim, { tokenThrottleMaxWaitSeconds: 0 });
-    // Four: the HTTP pipeline retries a 5xx three times itself before MSAL sees it.
-    sim.faults.add({ scope: 'token', tenantId: NORTHWIND, times: 4, effect: { kind: 'status', status: 500 } });
+    const graph = simulatorGraph(sim);
+    // Every attempt fails: after a short pause each, the error says what happened and when it is tried again.
+    failTokens(NORTHWIND, 4, 500);
     const error = await graph
       .forTenant(NORTHWIND)
       .listDomains()
       .catch((e: unknown) => e);
     assert.ok(error instanceof GraphAccessError, String(error));
     assert.equal(error.retryable, true);
-    assert.match(error.message, /Entra ID failed the token requests \(HTTP 500\).*for tenant 3333/);
+    assert.match(
+      error.message,
+      /^Entra unavailable, retrying at \d\d:\d\d UTC: Entra ID failed the token requests \(HTTP 500\)/,
+    );
+    assert.equal(tokenRequests(NORTHWIND), 4);
     assert.match(error.message, /AADSTS90033/);
   });
 
   it('a plain-text 429 (as Entra has been seen to send) is explained too', async () => {
     const graph = simulatorGraph(sim, { tokenThrottleMaxWaitSeconds: 0 });
     const tenant = '44444444-4444-4444-8444-444444444444';
-    sim.faults.add({
-      scope: 'token',
-      tenantId: tenant,
-      times: 1,
-      effect: { kind: 'status', status: 429, body: 'Too Many Requests' },
-    });
+    failTokens(tenant, 1, 429, { body: 'Too Many Requests' });
     const error = await graph
       .forTenant(tenant)
       .getOrganization()

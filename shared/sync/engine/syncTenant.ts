@@ -1,9 +1,10 @@
 import { redact } from '../../runtime/redact';
+import { typedQueue } from '../../storage';
 import { applyPlan, hasRecordedBatches } from './applyPlan';
 import { APPLY_MODE, type SourcePlan, type SyncDefinition, type SyncDeps } from './definition';
 import { maybeFinishRun } from './finishRun';
 import { type HeldLease, holdLease, LeaseLostError } from './lease';
-import type { SourceMessage } from './messages';
+import { type SourceMessage, sourceMessageSchema } from './messages';
 import { getPlan, putPlan } from './runBlobs';
 import { getSourceRow, isFinished, type SourceRow, type SourceState, saveSourceState } from './tenantState';
 
@@ -14,7 +15,12 @@ export type SyncSourceResult =
   /** The run or the source's row does not exist: recorded as a queue failure, not retried (it never will). */
   | { status: 'orphan'; reason: string }
   /** The run lost its lease to a newer run: this source is marked failed and nothing more is written for it. */
-  | { status: 'superseded'; reason: string };
+  | { status: 'superseded'; reason: string }
+  /**
+   * A service said "not before" (e.g. Entra throttles the tenant's token requests): the message is sent again to
+   * become visible then, instead of burning its retries (and being poisoned) while nothing can succeed.
+   */
+  | { status: 'deferred'; retryAt: string; reason: string };
 
 /**
  * One source of a run: plan it (the sync reads Graph and Halo and runs its pure planner), and in apply mode send
@@ -81,7 +87,16 @@ export async function syncSource<P extends SourcePlan>(
       error: state.error,
     });
     await save().catch((saveError) => log.error('could not record the failed attempt', { error: saveError }));
-    throw error;
+    const retryAt = notBefore(error, deps.now());
+    if (!retryAt) throw error;
+    const delaySeconds = Math.ceil((retryAt.getTime() - deps.now().getTime()) / 1000);
+    // The same message again, validated by the queue's own schema (the typed send checks it).
+    const again = { runId, tenantId, mode, kind: sync.kind };
+    await typedQueue(deps.storage, sync.queue, sourceMessageSchema(sync)).send(again, {
+      visibilityTimeoutSeconds: delaySeconds,
+    });
+    log.warn(`${sync.title} attempt deferred until ${retryAt.toISOString()}`, { error: state.error });
+    return { status: 'deferred', retryAt: retryAt.toISOString(), reason: state.error };
   } finally {
     lease?.stop();
   }
@@ -134,4 +149,12 @@ function countKinds(plan: SourcePlan): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const change of plan.changes) counts[change.kind] = (counts[change.kind] ?? 0) + 1;
   return counts;
+}
+
+/** Errors that know when trying again makes sense carry `retryAt` (GraphAccessError for a throttled token endpoint). */
+function notBefore(error: unknown, now: Date): Date | undefined {
+  const retryAt = (error as { retryAt?: unknown } | null)?.retryAt;
+  if (!(retryAt instanceof Date) || retryAt.getTime() <= now.getTime()) return undefined;
+  // A second of margin past the block; never more than two hours (Retry-After is capped at one).
+  return new Date(Math.min(retryAt.getTime() + 1000, now.getTime() + 2 * 3600_000));
 }
