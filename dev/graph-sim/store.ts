@@ -240,7 +240,8 @@ export class GraphStore {
       id: seed.id.toLowerCase(),
       displayName: seed.displayName,
       consented: seed.consented,
-      domains: seed.domains.map((d) => ({ isInitial: false, isVerified: true, authenticationType: 'Managed', ...d })),
+      // As the seed says: a domain without isVerified stays without it (Graph's lists have such rows).
+      domains: seed.domains.map((d) => ({ isInitial: false, authenticationType: 'Managed', ...d })),
       users: new Map(seed.users.map((u) => [u.id, { ...u }])),
       removedUsers: new Map(),
       userChanges: [],

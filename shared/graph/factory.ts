@@ -77,7 +77,7 @@ export function createGraphClientFactory(options: GraphClientFactoryOptions): Gr
     });
     const client: TenantGraphClient = {
       ...requester,
-      ...tenantOperations(requester),
+      ...tenantOperations(requester, options.log.child({ tenantId: key })),
       ...mailOperations(requester),
       ...subscriptionOperations(requester),
     };

@@ -30,4 +30,4 @@ export { pathKind } from './pathKind';
 export type * from './schemas';
 export type { GraphStatsSnapshot } from './stats';
 export type { NewSubscription, SubscriptionOperations } from './subscriptionOperations';
-export { DEFAULT_USER_SELECT, type TenantOperations } from './tenantOperations';
+export { DEFAULT_USER_SELECT, type ListOptions, type TenantOperations } from './tenantOperations';

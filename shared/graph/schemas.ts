@@ -1,4 +1,6 @@
 import { z } from 'zod';
+// Contracts and GDAP rows name customer tenants by their tenant id, a GUID.
+import { tenantId as tenantGuid } from '../config/integration/common';
 
 // Loose on purpose: Graph adds properties all the time; we name only what the flows read, and keep the rest.
 const text = z.string().nullish();
@@ -15,10 +17,12 @@ const count = z.preprocess(
 );
 const emailAddress = z.looseObject({ emailAddress: z.looseObject({ address: text, name: text }).nullish() });
 
-export const delegatedAdminCustomerSchema = z.looseObject({ id: z.string(), tenantId: z.string(), displayName: text });
+const id = z.string().min(1);
+
+export const delegatedAdminCustomerSchema = z.looseObject({ id, tenantId: tenantGuid, displayName: text });
 export const contractSchema = z.looseObject({
-  id: z.string(),
-  customerId: z.string(),
+  id,
+  customerId: tenantGuid,
   defaultDomainName: text,
   displayName: text,
   contractType: text,
@@ -29,13 +33,13 @@ export const organizationSchema = z.looseObject({
   verifiedDomains: z.array(z.looseObject({ name: z.string(), isDefault: flag })).nullish(),
 });
 export const domainSchema = z.looseObject({
-  id: z.string(),
+  id,
   isDefault: flag,
   isInitial: flag,
   isVerified: flag,
 });
 export const userSchema = z.looseObject({
-  id: z.string(),
+  id,
   displayName: text,
   userPrincipalName: text,
   mail: text,
@@ -48,13 +52,13 @@ export const userSchema = z.looseObject({
   assignedLicenses: z.array(z.looseObject({ skuId: z.string().nullish() })).nullish(),
 });
 export const subscribedSkuSchema = z.looseObject({
-  skuId: z.string(),
+  skuId: id,
   skuPartNumber: text,
   consumedUnits: count,
   capabilityStatus: text,
 });
 export const managedDeviceSchema = z.looseObject({
-  id: z.string(),
+  id,
   deviceName: text,
   serialNumber: text,
   operatingSystem: text,

@@ -1,6 +1,8 @@
+import type { z } from 'zod';
+import { type Logger, silentLogger } from '../runtime/logger';
 import type { DeltaOptions, GraphRequester } from './client';
 import type { DeltaResult } from './delta';
-import { type ItemParser, itemParser, parseEach, parseGraph } from './parse';
+import { type ItemParser, itemParser, parseGraph, parseItems, type SkippedItem } from './parse';
 import {
   type Contract,
   contractSchema,
@@ -35,41 +37,58 @@ export const DEFAULT_USER_SELECT = [
   'assignedLicenses',
 ];
 
-export interface TenantOperations {
-  /** GDAP customers of the partner (home) tenant. */
-  listDelegatedAdminCustomers(): Promise<DelegatedAdminCustomer[]>;
-  /** CSP contracts of the partner (home) tenant. */
-  listContracts(): Promise<Contract[]>;
-  getOrganization(): Promise<Organization>;
-  listDomains(): Promise<Domain[]>;
-  listUsers(options?: { select?: readonly string[] }): Promise<GraphUser[]>;
-  usersDelta(options?: { deltaLink?: string; select?: readonly string[] }): Promise<DeltaResult<GraphUser>>;
-  listSubscribedSkus(): Promise<SubscribedSku[]>;
-  listManagedDevices(options?: { select?: readonly string[] }): Promise<ManagedDevice[]>;
+/** Options of every list: a row that cannot be read is skipped (and logged); `onSkipped` also hears of it. */
+export interface ListOptions {
+  readonly onSkipped?: (item: SkippedItem) => void;
 }
 
-export function tenantOperations(graph: GraphRequester): TenantOperations {
+export interface TenantOperations {
+  /** GDAP customers of the partner (home) tenant. */
+  listDelegatedAdminCustomers(options?: ListOptions): Promise<DelegatedAdminCustomer[]>;
+  /** CSP contracts of the partner (home) tenant. */
+  listContracts(options?: ListOptions): Promise<Contract[]>;
+  getOrganization(): Promise<Organization>;
+  listDomains(options?: ListOptions): Promise<Domain[]>;
+  listUsers(options?: ListOptions & { select?: readonly string[] }): Promise<GraphUser[]>;
+  usersDelta(options?: { deltaLink?: string; select?: readonly string[] }): Promise<DeltaResult<GraphUser>>;
+  listSubscribedSkus(options?: ListOptions): Promise<SubscribedSku[]>;
+  listManagedDevices(options?: ListOptions & { select?: readonly string[] }): Promise<ManagedDevice[]>;
+}
+
+/**
+ * The directory reads. Every list is read row by row: a malformed row (no id, a field of an odd type) is skipped
+ * with its index, id and reason, logged, and handed to `onSkipped`; it never costs the rest of the tenant.
+ */
+export function tenantOperations(graph: GraphRequester, log: Logger = silentLogger): TenantOperations {
   const t = graph.tenantId;
   const ctx = (operation: string, permission: string) => ({ context: { operation, permission } });
+  const rows = <S extends z.ZodType>(schema: S, values: unknown[], what: string, options: ListOptions = {}) => {
+    const { items, skipped } = parseItems(values, itemParser(schema));
+    for (const item of skipped) {
+      log.warn('graph row skipped', { tenantId: t, list: what, ...item });
+      options.onSkipped?.(item);
+    }
+    return items;
+  };
   return {
-    async listDelegatedAdminCustomers() {
+    async listDelegatedAdminCustomers(options) {
       const values = await graph.getAll('/tenantRelationships/delegatedAdminCustomers', {
         top: 300,
         ...ctx('listDelegatedAdminCustomers', 'DelegatedAdminRelationship.Read.All'),
       });
-      return parseEach(delegatedAdminCustomerSchema, values, 'delegatedAdminCustomers', t);
+      return rows(delegatedAdminCustomerSchema, values, 'delegatedAdminCustomers', options);
     },
-    async listContracts() {
+    async listContracts(options) {
       const values = await graph.getAll('/contracts', ctx('listContracts', 'Directory.Read.All'));
-      return parseEach(contractSchema, values, 'contracts', t);
+      return rows(contractSchema, values, 'contracts', options);
     },
     async getOrganization() {
       const values = await graph.getAll('/organization', ctx('getOrganization', 'Organization.Read.All'));
       return parseGraph(organizationSchema, values[0], 'organization', t);
     },
-    async listDomains() {
+    async listDomains(options) {
       const values = await graph.getAll('/domains', ctx('listDomains', 'Domain.Read.All'));
-      return parseEach(domainSchema, values, 'domains', t);
+      return rows(domainSchema, values, 'domains', options);
     },
     async listUsers(options = {}) {
       const values = await graph.getAll('/users', {
@@ -77,7 +96,7 @@ export function tenantOperations(graph: GraphRequester): TenantOperations {
         top: 999,
         ...ctx('listUsers', 'User.Read.All'),
       });
-      return parseEach(userSchema, values, 'users', t);
+      return rows(userSchema, values, 'users', options);
     },
     usersDelta(options = {}) {
       const deltaOptions: DeltaOptions & { parse: ItemParser<GraphUser> } = {
@@ -87,16 +106,16 @@ export function tenantOperations(graph: GraphRequester): TenantOperations {
       };
       return graph.delta(options.deltaLink ?? '/users/delta', deltaOptions);
     },
-    async listSubscribedSkus() {
+    async listSubscribedSkus(options) {
       const values = await graph.getAll('/subscribedSkus', ctx('listSubscribedSkus', 'Organization.Read.All'));
-      return parseEach(subscribedSkuSchema, values, 'subscribedSkus', t);
+      return rows(subscribedSkuSchema, values, 'subscribedSkus', options);
     },
     async listManagedDevices(options = {}) {
       const values = await graph.getAll('/deviceManagement/managedDevices', {
         ...(options.select ? { select: options.select } : {}),
         ...ctx('listManagedDevices', 'DeviceManagementManagedDevices.Read.All'),
       });
-      return parseEach(managedDeviceSchema, values, 'managedDevices', t);
+      return rows(managedDeviceSchema, values, 'managedDevices', options);
     },
   };
 }

@@ -70,7 +70,7 @@ describe('external input', () => {
     );
   });
 
-  it('maps Graph users and domains, and names the JSON path of a bad row', () => {
+  it('maps Graph users and domains; a bad row is left out and named with its field, never failing the tenant', () => {
     const snapshot = tenantSnapshotFromGraph({
       tenantId: B,
       displayName: 'Fabrikam',
@@ -93,20 +93,36 @@ describe('external input', () => {
     assert.equal(snapshot.users[0]!.accountEnabled, true);
     assert.deepEqual(snapshot.users[0]!.proxyAddresses, []);
     assert.equal(snapshot.users[0]!.mail, null);
-    assert.throws(
-      () =>
-        tenantSnapshotFromGraph({
-          tenantId: B,
-          displayName: 'F',
-          domains: [],
-          users: [{ id: 'u1' }, { id: 'u2', userPrincipalName: 5 }],
-        }),
-      (error: unknown) =>
-        error instanceof SyncInputError &&
-        error.problems.some((p) => p.startsWith('$[0].userPrincipalName:')) &&
-        error.problems.some((p) => p.startsWith('$[1].userPrincipalName:')),
+    const withBadRows = tenantSnapshotFromGraph({
+      tenantId: B,
+      displayName: 'F',
+      domains: [],
+      users: [{ id: 'u1' }, { id: 'u2', userPrincipalName: 5 }, { id: 'u3', userPrincipalName: 'ok@f.example' }],
+    });
+    assert.deepEqual(
+      withBadRows.users.map((u) => u.id),
+      ['u3'],
     );
-    assert.throws(() => parseContracts([{ displayName: 'x' }]), /\$\[0\]\.customerId/);
+    assert.deepEqual(
+      withBadRows.skippedUsers?.map((s) => [s.userPrincipalName, s.reason.match(/left out: (\w+)/)?.[1]]),
+      [
+        ['(user u1)', 'userPrincipalName'],
+        ['(user u2)', 'userPrincipalName'],
+      ],
+    );
+    assert.throws(
+      () => tenantSnapshotFromGraph({ tenantId: B, displayName: 'F', domains: {}, users: [] }),
+      SyncInputError,
+    );
+    const contracts = parseContracts([{ displayName: 'x' }, { customerId: B, displayName: 'Fabrikam' }]);
+    assert.deepEqual(
+      contracts.items.map((c) => c.customerId),
+      [B],
+    );
+    assert.deepEqual(
+      contracts.skipped.map((s) => [s.index, s.reason.match(/^\w+/)?.[0]]),
+      [[0, 'customerId']],
+    );
   });
 
   it('maps Halo API lists: integers, flags, custom fields, unread fields left undefined', () => {

@@ -20,6 +20,8 @@ export const tenantSyncConfigSchema = z
       .object({
         /** Only users with at least one assigned licence count as present (created, kept active). */
         licensedOnly: z.boolean().default(true),
+        /** B2B guests (`userType: Guest`, `#EXT#` UPNs) count as the tenant's users only when this is on. */
+        includeGuests: z.boolean().default(false),
         /** Users whose UPN contains one of these (case-insensitive) are never created. */
         skipUpnContaining: z.array(nonEmpty).default(['admin']),
         createMissing: z.boolean().default(true),

@@ -6,7 +6,24 @@ export function nameKey(name: string | null | undefined): string {
 }
 
 export function emailKey(email: string | null | undefined): string {
-  return (email ?? '').trim().toLowerCase();
+  return cleanText(email).toLowerCase();
+}
+
+/** Trimmed, without the invisible characters that come with pasted directory values (zero-width, BOM). */
+export function cleanText(value: string | null | undefined): string {
+  return (value ?? '').replace(/[\u200B-\u200D\u2060\uFEFF]/g, '').trim();
+}
+
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
+
+/**
+ * A directory address fit to be a Halo contact's email: cleaned (see cleanText), one `local@domain.tld` with no
+ * spaces, brackets or separators left in it, and not a B2B guest's `#EXT#` UPN. Undefined otherwise.
+ */
+export function usableEmail(value: string | null | undefined): string | undefined {
+  const address = cleanText(value);
+  if (!EMAIL.test(address) || /#EXT#/i.test(address)) return undefined;
+  return address;
 }
 
 export function domainKey(domain: string | null | undefined): string {

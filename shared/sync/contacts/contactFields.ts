@@ -1,30 +1,33 @@
-import { emailDomain, emailKey, isOnMicrosoftDomain, smtpAddresses } from '../common/normalise';
+import { cleanText, emailDomain, emailKey, isOnMicrosoftDomain, smtpAddresses, usableEmail } from '../common/normalise';
 import type { GraphUser, HaloUserWrite } from './types';
 
-/** Every address a tenant user is known by (UPN, mail, SMTP proxy addresses), lowercased. */
+/** Every usable address a tenant user is known by (UPN, mail, SMTP proxy addresses), lowercased. */
 export function userAddresses(user: GraphUser): Set<string> {
   const { primary, aliases } = smtpAddresses(user.proxyAddresses);
-  const all = [user.userPrincipalName, user.mail, primary, ...aliases].map(emailKey).filter((a) => a !== '');
-  return new Set(all);
+  const all = [user.userPrincipalName, user.mail, primary, ...aliases].map(usableEmail);
+  return new Set(all.filter((a): a is string => a !== undefined).map(emailKey));
 }
 
 /**
- * The Halo email fields for a user: the UPN is the primary address (as in the community script; pairing
- * matches UPN = email address), unless the UPN is an onmicrosoft.com one and the user has a mail address.
- * email2/email3 come from mail and the SMTP proxy addresses, never onmicrosoft.com, never the primary again.
+ * The Halo email fields for a user. The primary address is the one mail comes from: the primary `SMTP:` proxy
+ * address, else `mail`, else the UPN — each cleaned and validated (a stray space, a zero-width character or a
+ * guest's `#EXT#` UPN never reaches Halo), an onmicrosoft.com address only when there is nothing else.
+ * email2/email3 come from mail, the UPN and the SMTP aliases: never onmicrosoft.com, never the primary again.
  */
 export function contactEmails(user: GraphUser): { emailaddress: string; email2?: string; email3?: string } {
-  const upn = user.userPrincipalName.trim();
-  const mail = (user.mail ?? '').trim();
-  const emailaddress = isOnMicrosoftDomain(emailDomain(upn)) && mail !== '' ? mail : upn;
   const { primary, aliases } = smtpAddresses(user.proxyAddresses);
+  const candidates = [primary, user.mail, user.userPrincipalName, ...aliases]
+    .map(usableEmail)
+    .filter((a): a is string => a !== undefined);
+  const emailaddress =
+    candidates.find((a) => !isOnMicrosoftDomain(emailDomain(a))) ?? candidates[0] ?? cleanText(user.userPrincipalName);
   const seen = new Set([emailKey(emailaddress)]);
   const extra: string[] = [];
-  for (const candidate of [mail, primary ?? '', upn, ...aliases]) {
+  for (const candidate of candidates) {
     const key = emailKey(candidate);
-    if (key === '' || seen.has(key) || isOnMicrosoftDomain(emailDomain(key))) continue;
+    if (seen.has(key) || isOnMicrosoftDomain(emailDomain(key))) continue;
     seen.add(key);
-    extra.push(candidate.trim());
+    extra.push(candidate);
   }
   const out: { emailaddress: string; email2?: string; email3?: string } = { emailaddress };
   if (extra[0] !== undefined) out.email2 = extra[0];

@@ -7,6 +7,7 @@ type ContactsConfig = TenantSyncConfig['contacts'];
 /** Why a user does not count as present in the tenant, or undefined when it does. */
 export function absenceReason(user: GraphUser, config: ContactsConfig): string | undefined {
   if (!user.accountEnabled) return 'the account is disabled';
+  if (!config.includeGuests && isGuest(user)) return "a guest (B2B) account, not one of the tenant's own users";
   if (config.licensedOnly && user.assignedLicenses.length === 0) return 'the user has no licence';
   return undefined;
 }
@@ -46,4 +47,10 @@ export function hasNoWayToReach(contact: HaloUser): boolean {
 
 export function contactEmailKeys(contact: HaloUser): string[] {
   return [contact.emailaddress, contact.email2, contact.email3].map(emailKey).filter((e) => e !== '');
+}
+
+/** A B2B guest: `userType: Guest`, or (when Graph did not say) a `#EXT#` UPN. */
+export function isGuest(user: Pick<GraphUser, 'userType' | 'userPrincipalName'>): boolean {
+  if (user.userType) return user.userType.toLowerCase() === 'guest';
+  return /#EXT#/i.test(user.userPrincipalName);
 }

@@ -26,11 +26,18 @@ export async function discoverTenants(
       return undefined;
     }
   };
+  // A row without a usable tenant id is left out (and logged with the reason); the others are synced.
+  const rows = <T>(what: string, parsed: { items: T[]; skipped: { index: number; reason: string }[] }) => {
+    for (const row of parsed.skipped) log.warn(`tenant sync: a ${what} row was left out`, { ...row });
+    return parsed.items;
+  };
   const gdapCustomers =
     config.discovery === 'gdap'
-      ? await read('delegatedAdminCustomers', async () => parseGdapCustomers(await home.listDelegatedAdminCustomers()))
+      ? await read('delegatedAdminCustomers', async () =>
+          rows('delegatedAdminCustomers', parseGdapCustomers(await home.listDelegatedAdminCustomers())),
+        )
       : undefined;
-  const contracts = await read('contracts', async () => parseContracts(await home.listContracts()));
+  const contracts = await read('contracts', async () => rows('contracts', parseContracts(await home.listContracts())));
   const needed = config.discovery === 'gdap' ? 2 : 1;
   if (problems.length >= needed && config.include.length === 0) {
     throw new Error(`no customer tenant source could be read: ${problems.join('; ')}`);

@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { tenantId } from '../../config/integration/common';
+// Graph sends booleans as strings at times (its own samples do): read both.
+import { itemParser, parseItems, type SkippedItem } from '../../graph/parse';
+import { flag } from '../../graph/schemas';
 import { parseWith } from '../common/parseInput';
-import type { GdapCustomer, PartnerContract } from './customerTenants';
 import type { GraphUser, TenantSnapshot } from './types';
 
 /** The `$select` for `GET /users?$select=…&$top=999`: exactly what the planner reads. */
@@ -21,6 +24,7 @@ export const GRAPH_USER_SELECT: readonly string[] = [
   'proxyAddresses',
   'assignedLicenses',
   'accountEnabled',
+  'userType',
 ];
 
 const text = z
@@ -52,46 +56,70 @@ export const graphUserSchema = z.object({
     .nullish()
     .transform((v) => (v ?? []).map((l) => ({ skuId: l.skuId ?? '' }))),
   // Graph leaves accountEnabled out when it was not selected; an account is enabled unless it says otherwise.
-  accountEnabled: z
-    .boolean()
-    .nullish()
-    .transform((v) => v !== false),
+  accountEnabled: flag.transform((v) => v !== false),
+  /** `Member` or `Guest` (B2B); null when Graph did not say. */
+  userType: text,
 }) satisfies z.ZodType<GraphUser, unknown>;
 
 export const graphDomainSchema = z.object({
   id: z.string().min(1),
-  isDefault: z.boolean().nullish(),
-  isVerified: z.boolean().nullish(),
+  isDefault: flag,
+  isVerified: flag,
 });
 
-export const gdapCustomerSchema = z.object({ tenantId: z.string().min(1), displayName: z.string() });
+export const gdapCustomerSchema = z.object({ tenantId: tenantId, displayName: z.string() });
 export const contractSchema = z.object({
-  customerId: z.string().min(1),
+  customerId: tenantId,
   displayName: z.string(),
   defaultDomainName: z.string().nullish(),
 });
 
-export function parseGdapCustomers(raw: unknown): GdapCustomer[] {
-  return parseWith(z.array(gdapCustomerSchema), raw, 'delegatedAdminCustomers');
+/** A row of Graph input that was left out, and why (for the run report). */
+export type SkippedRow = SkippedItem;
+
+/** Rows read one by one: a bad one is left out with its reason (the path of each wrong field), never failing the rest. */
+export function parseRows<S extends z.ZodType>(schema: S, raw: unknown, source: string) {
+  return parseItems(parseWith(z.array(z.unknown()), raw, source), itemParser(schema));
 }
 
-export function parseContracts(raw: unknown): PartnerContract[] {
-  return parseWith(z.array(contractSchema), raw, 'contracts');
+export function parseGdapCustomers(raw: unknown) {
+  return parseRows(gdapCustomerSchema, raw, 'delegatedAdminCustomers');
+}
+
+export function parseContracts(raw: unknown) {
+  return parseRows(contractSchema, raw, 'contracts');
 }
 
 /**
- * A tenant snapshot from raw Graph rows: `GET /domains` (default and verified domains) and
- * `GET /users?$select=GRAPH_USER_SELECT`. Every row is validated; errors name the row's path.
+ * A tenant snapshot from raw Graph rows: `GET /domains` and `GET /users?$select=GRAPH_USER_SELECT`. Rows are read
+ * one by one: a user row that cannot be read is left out and listed in `skippedUsers` (with the rows the Graph
+ * adapter already left out, `skippedRows`), so it shows in the run report instead of failing the tenant. Only
+ * verified domains count for matching (a domain without `isVerified: true` does not: anyone can add one).
  */
 export function tenantSnapshotFromGraph(input: {
   tenantId: string;
   displayName: string;
   domains: unknown;
   users: unknown;
+  skippedRows?: readonly SkippedRow[];
 }): TenantSnapshot {
-  const domains = parseWith(z.array(graphDomainSchema), input.domains, `tenant ${input.tenantId} domains`);
-  const users = parseWith(z.array(graphUserSchema), input.users, `tenant ${input.tenantId} users`);
-  const verified = domains.filter((d) => d.isVerified !== false).map((d) => d.id.toLowerCase());
-  const defaultDomain = (domains.find((d) => d.isDefault) ?? domains[0])?.id.toLowerCase() ?? '';
-  return { tenantId: input.tenantId, displayName: input.displayName, defaultDomain, verifiedDomains: verified, users };
+  const domains = parseRows(graphDomainSchema, input.domains, `tenant ${input.tenantId} domains`).items;
+  const users = parseRows(graphUserSchema, input.users, `tenant ${input.tenantId} users`);
+  const verified = domains.filter((d) => d.isVerified === true);
+  const defaultDomain = (verified.find((d) => d.isDefault) ?? verified[0])?.id.toLowerCase() ?? '';
+  return {
+    tenantId: input.tenantId,
+    displayName: input.displayName,
+    defaultDomain,
+    verifiedDomains: verified.map((d) => d.id.toLowerCase()),
+    users: users.items,
+    skippedUsers: [...(input.skippedRows ?? []), ...users.skipped].map(unreadableUser),
+  };
+}
+
+function unreadableUser(row: SkippedRow): { userPrincipalName: string; reason: string } {
+  return {
+    userPrincipalName: row.id ? `(user ${row.id})` : `(user row ${row.index})`,
+    reason: `unreadable, left out: ${row.reason}`,
+  };
 }

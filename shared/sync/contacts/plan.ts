@@ -25,7 +25,7 @@ export function planTenant(
     tenantName: tenant.displayName,
     match,
     changes: [],
-    skippedUsers: [],
+    skippedUsers: [...(tenant.skippedUsers ?? [])],
   };
   if (!isMatched(match)) return plan;
   const client = halo.clients.find((c) => c.id === match.clientId)!;
@@ -39,7 +39,7 @@ export function planTenant(
     config,
   });
   plan.changes.push(...contacts.changes);
-  plan.skippedUsers = contacts.skippedUsers;
+  plan.skippedUsers.push(...contacts.skippedUsers);
   return plan;
 }
 

@@ -3,7 +3,7 @@ import { getRunSnapshot } from '../engine/runBlobs';
 import type { SourceState } from '../engine/tenantState';
 import type { TenantPlan } from './changes';
 import { CONTACT_SYNC_STORAGE, GRAPH_NOT_CONFIGURED } from './constants';
-import { GRAPH_USER_SELECT, tenantSnapshotFromGraph } from './graphInput';
+import { GRAPH_USER_SELECT, type SkippedRow, tenantSnapshotFromGraph } from './graphInput';
 import { planTenant } from './plan';
 import type { HaloSnapshot } from './types';
 
@@ -16,12 +16,17 @@ export async function planTenantSource(deps: SyncDeps, run: RunContext, source: 
   const graph = deps.graph.forTenant(source.tenantId);
   // The organisation first: it fetches the tenant's one token, which the other two reuse.
   const organization = await graph.getOrganization();
-  const [domains, users] = await Promise.all([graph.listDomains(), graph.listUsers({ select: GRAPH_USER_SELECT })]);
+  const skippedRows: SkippedRow[] = [];
+  const [domains, users] = await Promise.all([
+    graph.listDomains(),
+    graph.listUsers({ select: GRAPH_USER_SELECT, onSkipped: (row) => skippedRows.push(row) }),
+  ]);
   const tenant = tenantSnapshotFromGraph({
     tenantId: source.tenantId,
     displayName: organization.displayName || source.displayName,
     domains,
     users,
+    skippedRows,
   });
   const halo = await getRunSnapshot<HaloSnapshot>(deps.reports, CONTACT_SYNC_STORAGE, run.runId);
   return planTenant(tenant, halo, deps.config.tenantSync, { contacts: run.mode !== 'match' });

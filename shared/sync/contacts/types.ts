@@ -20,6 +20,8 @@ export interface GraphUser {
   proxyAddresses: string[];
   assignedLicenses: { skuId: string }[];
   accountEnabled: boolean;
+  /** `Member` or `Guest` (B2B); null or absent when Graph did not say. */
+  userType?: string | null;
 }
 
 export interface TenantSnapshot {
@@ -28,6 +30,8 @@ export interface TenantSnapshot {
   defaultDomain: string;
   verifiedDomains: string[];
   users: GraphUser[];
+  /** User rows that could not be read, left out of the plan and listed in its report. */
+  skippedUsers?: { userPrincipalName: string; reason: string }[];
 }
 
 export interface HaloAzureTenantLink {
