@@ -3,6 +3,7 @@ import { formatIssues } from '../config/zodIssues';
 import type { Logger } from '../runtime/logger';
 import { createTokenFetcher } from './auth';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff';
+import { createOnce, type FindExisting } from './createOnce';
 import { HaloReportError, HaloResponseError } from './errors';
 import { chunk, extractPage, HALO_MAX_PAGE_SIZE, isLastPage, writtenRecords } from './paging';
 import { createRollingWindowLimiter, HALO_DEFAULT_RATE_LIMIT, type RateLimit } from './rateLimiter';
@@ -69,6 +70,10 @@ export interface HaloClientOptions {
   /** For jitter; tests pass a fixed one. */
   random?: () => number;
   fetch?: typeof fetch;
+  /** A request with no answer after this long is abandoned (a write then has an unknown outcome). Default 100 s. */
+  requestTimeoutMs?: number;
+  /** After a write's answer is lost: wait this long before looking the records up. Default 2 s. */
+  lookupSettleMs?: number;
 }
 
 export interface ListOptions {
@@ -109,20 +114,35 @@ export interface HaloClient {
   list(path: string, options?: ListOptions): Promise<unknown[]>;
   /** Every row of an endpoint without documented paging (`/Actions`, `/Agent`, `/Team`): one GET. */
   listUnpaged(path: string, options?: { query?: Query; key?: string }): Promise<unknown[]>;
-  /** POSTs `items` in arrays of at most 100 and returns what Halo returned for all of them. */
-  post(path: string, items: readonly unknown[], options?: { chunkSize?: number; query?: Query }): Promise<unknown[]>;
+  /**
+   * POSTs `items` in arrays of at most 100 and returns what Halo returned for all of them. `idempotent: true` for
+   * updates by id (they may be re-sent after a lost answer); creates are never re-sent blindly (use createOnce).
+   */
+  post(
+    path: string,
+    items: readonly unknown[],
+    options?: { chunkSize?: number; query?: Query; idempotent?: boolean },
+  ): Promise<unknown[]>;
+  /**
+   * Creates each draft exactly once: a batch whose answer is lost is looked up with `find`, and only what it does
+   * not find is sent again (see createOnce.ts).
+   */
+  createOnce<D>(path: string, drafts: readonly D[], find: FindExisting<D>): Promise<unknown[]>;
 
   getTicket(id: number, options?: { includeDetails?: boolean }): Promise<HaloTicket>;
   listTickets(query?: TicketQuery, options?: { maxRows?: number }): Promise<HaloTicket[]>;
   createTickets(drafts: readonly TicketDraft[]): Promise<HaloTicket[]>;
+  createTicketsOnce(drafts: readonly TicketDraft[], find: FindExisting<TicketDraft>): Promise<HaloTicket[]>;
   updateTickets(patches: readonly TicketPatch[]): Promise<HaloTicket[]>;
   /** A ticket's actions as list rows: plain `note`, no email fields, `note_html` only with `includeHtmlNote`. */
   listActions(ticketId: number, options?: { includeHtmlNote?: boolean }): Promise<HaloAction[]>;
   /** One action in full (`GET /Actions/{id}?ticket_id=`), with its email fields when `includeEmail`. */
   getAction(ticketId: number, actionId: number, options?: { includeEmail?: boolean }): Promise<HaloAction>;
   addActions(actions: readonly ActionDraft[]): Promise<HaloAction[]>;
+  addActionsOnce(actions: readonly ActionDraft[], find: FindExisting<ActionDraft>): Promise<HaloAction[]>;
   listUsers(query?: UserQuery): Promise<HaloUser[]>;
   createUsers(drafts: readonly UserDraft[]): Promise<HaloUser[]>;
+  createUsersOnce(drafts: readonly UserDraft[], find: FindExisting<UserDraft>): Promise<HaloUser[]>;
   updateUsers(patches: readonly UserPatch[]): Promise<HaloUser[]>;
   listClients(options?: { includeAzureTenants?: boolean; includeInactive?: boolean }): Promise<HaloClientRecord[]>;
   updateClients(patches: readonly ClientPatch[]): Promise<HaloClientRecord[]>;
@@ -168,7 +188,17 @@ export function createHaloClient(options: HaloClientOptions): HaloClient {
   const doFetch = options.fetch ?? fetch;
   const retry = options.retry ?? DEFAULT_RETRY_POLICY;
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-  const stats: HaloStats = { requests: 0, retries: 0, throttledWaits: 0, tokenRequests: 0, rateLimited: 0, byPath: {} };
+  const stats: HaloStats = {
+    requests: 0,
+    retries: 0,
+    throttledWaits: 0,
+    tokenRequests: 0,
+    rateLimited: 0,
+    outcomesUnknown: 0,
+    recoveredByLookup: 0,
+    resentAfterLookup: 0,
+    byPath: {},
+  };
 
   const limiter = createRollingWindowLimiter(options.rateLimit ?? HALO_DEFAULT_RATE_LIMIT, { now, sleep });
   const fetchToken = createTokenFetcher({
@@ -202,6 +232,7 @@ export function createHaloClient(options: HaloClientOptions): HaloClient {
     random,
     fetch: doFetch,
     stats,
+    timeoutMs: options.requestTimeoutMs ?? 100_000,
   };
 
   const get = (path: string, query?: Query) => send(deps, { method: 'GET', path, query });
@@ -250,23 +281,53 @@ export function createHaloClient(options: HaloClientOptions): HaloClient {
   const post = async (
     path: string,
     items: readonly unknown[],
-    postOptions: { chunkSize?: number; query?: Query } = {},
+    postOptions: { chunkSize?: number; query?: Query; idempotent?: boolean } = {},
   ): Promise<unknown[]> => {
     const out: unknown[] = [];
     for (const batch of chunk(items, Math.min(postOptions.chunkSize ?? HALO_MAX_PAGE_SIZE, HALO_MAX_PAGE_SIZE))) {
-      out.push(...writtenRecords(await send(deps, { method: 'POST', path, query: postOptions.query, body: batch })));
+      const body = await send(deps, {
+        method: 'POST',
+        path,
+        query: postOptions.query,
+        body: batch,
+        idempotent: postOptions.idempotent,
+      });
+      out.push(...writtenRecords(body));
     }
     return out;
   };
 
+  /** Records that all carry an id are updates: sending them twice changes nothing more. */
+  const isUpdate = (items: readonly unknown[]) =>
+    items.every((item) => Number((item as { id?: unknown } | null)?.id ?? 0) > 0);
+
   const write = async <T>(schema: z.ZodType<T>, path: string, items: readonly unknown[]): Promise<T[]> =>
-    items.length === 0 ? [] : parseRows(schema, await post(path, items), `POST ${path}`);
+    items.length === 0
+      ? []
+      : parseRows(schema, await post(path, items, { idempotent: isUpdate(items) }), `POST ${path}`);
+
+  const onceDeps = {
+    post: (path: string, items: readonly unknown[]) => post(path, items, { idempotent: false }),
+    sleep,
+    log: options.log,
+    settleMs: options.lookupSettleMs ?? 2_000,
+    maxSends: 3,
+    stats,
+  };
+  const writeOnce = async <D, T>(
+    schema: z.ZodType<T>,
+    path: string,
+    drafts: readonly D[],
+    find: FindExisting<D>,
+  ): Promise<T[]> =>
+    drafts.length === 0 ? [] : parseRows(schema, await createOnce(onceDeps, path, drafts, find), `POST ${path}`);
 
   return {
     get,
     list,
     listUnpaged,
     post,
+    createOnce: (path, drafts, find) => createOnce(onceDeps, path, drafts, find),
 
     async getTicket(id, opts = {}) {
       const body = await get(`/Tickets/${id}`, { includedetails: opts.includeDetails ?? true });
@@ -280,6 +341,7 @@ export function createHaloClient(options: HaloClientOptions): HaloClient {
       );
     },
     createTickets: (drafts) => write(ticketSchema, '/Tickets', drafts),
+    createTicketsOnce: (drafts, find) => writeOnce(ticketSchema, '/Tickets', drafts, find),
     updateTickets: (patches) => write(ticketSchema, '/Tickets', patches),
     async listActions(ticketId, opts = {}) {
       const query = { ticket_id: ticketId, includehtmlnote: opts.includeHtmlNote || undefined };
@@ -293,6 +355,7 @@ export function createHaloClient(options: HaloClientOptions): HaloClient {
       return parseOne(actionSchema, body, `GET /Actions/${actionId}`);
     },
     addActions: (actions) => write(actionSchema, '/Actions', actions),
+    addActionsOnce: (actions, find) => writeOnce(actionSchema, '/Actions', actions, find),
     async listUsers(query = {}) {
       const params: Record<string, string | number | boolean | undefined> = {
         client_id: query.client_id,
@@ -309,6 +372,7 @@ export function createHaloClient(options: HaloClientOptions): HaloClient {
       return parseRows(userSchema, await list('/Users', { key: 'users', query: params }), 'GET /Users');
     },
     createUsers: (drafts) => write(userSchema, '/Users', drafts),
+    createUsersOnce: (drafts, find) => writeOnce(userSchema, '/Users', drafts, find),
     updateUsers: (patches) => write(userSchema, '/Users', patches),
     async listClients(opts = {}) {
       const query = { includeazuretenants: opts.includeAzureTenants, includeinactive: opts.includeInactive };
@@ -348,6 +412,8 @@ export function createHaloClient(options: HaloClientOptions): HaloClient {
         method: 'POST',
         path: '/Report',
         body: [{ id: 0, name: '', sql, apiquery_id: 0, _testonly: false, _loadreportonly: true }],
+        // An ad-hoc report saves nothing: it is a read.
+        idempotent: true,
       });
       const [first] = writtenRecords(body);
       const response = parseOne(reportResponseSchema, first, 'POST /Report');

@@ -69,6 +69,20 @@ export class HaloApiError extends Error {
   }
 }
 
+/**
+ * A write whose outcome is unknown: it may have been performed (Halo's answer was lost to a dropped connection, a
+ * timeout or a 5xx). It was not re-sent: the caller must look the record up before writing again (`createOnce`).
+ */
+export class HaloOutcomeUnknownError extends HaloApiError {
+  readonly outcomeUnknown = true;
+
+  constructor(options: ConstructorParameters<typeof HaloApiError>[0] & { detail?: string }) {
+    super(options);
+    this.name = 'HaloOutcomeUnknownError';
+    this.message = `${this.message}; Halo may have performed it${options.detail ? ` (${options.detail})` : ''}`;
+  }
+}
+
 /** An ad-hoc report whose SQL Halo refused; `loadError` is Halo's `report.load_error`. */
 export class HaloReportError extends Error {
   constructor(readonly loadError: string) {

@@ -7,7 +7,14 @@ export {
   type TicketQuery,
   type UserQuery,
 } from './client';
-export { extractHaloMessage, HaloApiError, HaloReportError, HaloResponseError } from './errors';
+export type { FindExisting } from './createOnce';
+export {
+  extractHaloMessage,
+  HaloApiError,
+  HaloOutcomeUnknownError,
+  HaloReportError,
+  HaloResponseError,
+} from './errors';
 export { HALO_MAX_PAGE_SIZE } from './paging';
 export { HALO_DEFAULT_RATE_LIMIT, type RateLimit } from './rateLimiter';
 export * from './schemas';

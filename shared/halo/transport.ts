@@ -1,6 +1,6 @@
 import type { Logger } from '../runtime/logger';
 import { decideRetry, parseRetryAfterMs, type RetryPolicy } from './backoff';
-import { extractHaloMessage, HaloApiError } from './errors';
+import { extractHaloMessage, HaloApiError, HaloOutcomeUnknownError } from './errors';
 import type { RollingWindowLimiter } from './rateLimiter';
 import type { TokenCache } from './token';
 
@@ -13,6 +13,12 @@ export interface HaloStats {
   tokenRequests: number;
   /** 429 answers Halo gave despite the client-side limiter. */
   rateLimited: number;
+  /** Writes whose answer was lost (not re-sent; see createOnce). */
+  outcomesUnknown: number;
+  /** Records createOnce found in Halo after a lost answer (so not sent again). */
+  recoveredByLookup: number;
+  /** Records createOnce sent again because the look-up did not find them. */
+  resentAfterLookup: number;
   /** Requests per `METHOD /Resource`. */
   byPath: Record<string, number>;
 }
@@ -30,6 +36,8 @@ export interface TransportDeps {
   random: () => number;
   fetch: typeof fetch;
   stats: HaloStats;
+  /** Abort a request that has not answered after this long (for a write: outcome unknown). */
+  timeoutMs: number;
 }
 
 export interface HaloRequest {
@@ -38,6 +46,12 @@ export interface HaloRequest {
   path: string;
   query?: Query;
   body?: unknown;
+  /**
+   * Whether sending it twice does no harm. Default: GET and DELETE yes, POST no. A POST that only updates records by
+   * id, or reads (a report), says so. A request that is not idempotent is never re-sent once it may have reached
+   * Halo (a lost connection, a timeout, a 5xx): it fails with HaloOutcomeUnknownError instead.
+   */
+  idempotent?: boolean;
 }
 
 export function buildUrl(base: string, path: string, query?: Query): string {
@@ -64,14 +78,31 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
+/** Connection errors that mean the request never left this machine, so even a write may be sent again. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function networkCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function isTimeout(error: unknown): boolean {
+  const name = (error as { name?: unknown } | undefined)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
+}
+
 /**
  * One API call: rate-limited, authenticated, retried on 429/5xx/network errors with backoff (Retry-After wins),
- * and re-authenticated once on a 401.
+ * and re-authenticated once on a 401. A write that is not idempotent is retried only when Halo refused it (429,
+ * 401) or it never left (connection refused): after a lost answer it throws HaloOutcomeUnknownError.
  */
 export async function send(deps: TransportDeps, request: HaloRequest): Promise<unknown> {
   const key = statsKey(request.method, request.path);
   const url = buildUrl(deps.apiUrl, request.path, request.query);
   const logPath = url.slice(deps.apiUrl.length);
+  const idempotent = request.idempotent ?? request.method !== 'POST';
   let retries = 0;
   let reauthenticated = false;
   for (let attempt = 1; ; attempt++) {
@@ -93,6 +124,7 @@ export async function send(deps: TransportDeps, request: HaloRequest): Promise<u
           ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal: AbortSignal.timeout(deps.timeoutMs),
       });
       status = response.status;
       retryAfter = response.headers.get('retry-after');
@@ -109,6 +141,26 @@ export async function send(deps: TransportDeps, request: HaloRequest): Promise<u
       continue;
     }
     if (status === 429) deps.stats.rateLimited++;
+    const mayHaveHappened = status >= 500 || (status === 0 && !NOT_SENT_CODES.has(networkCode(networkError) ?? ''));
+    if (!idempotent && mayHaveHappened) {
+      deps.stats.outcomesUnknown++;
+      const detail =
+        status === 0
+          ? isTimeout(networkError)
+            ? `no answer within ${deps.timeoutMs} ms`
+            : 'connection lost'
+          : `HTTP ${status}`;
+      throw new HaloOutcomeUnknownError({
+        status,
+        method: request.method,
+        path: logPath,
+        haloMessage:
+          status === 0 ? ((networkError as Error | undefined)?.message ?? 'network error') : extractHaloMessage(body),
+        attempts: attempt,
+        secrets: deps.secrets(),
+        detail,
+      });
+    }
     const decision = decideRetry({
       status,
       retriesSoFar: retries,

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { generateHaloSeed, type HaloSimulator, startHaloSimulator } from '../../dev/halo-sim';
-import { createHaloClient, HaloApiError, type HaloClientOptions, HaloReportError } from '../../shared/halo';
+import {
+  createHaloClient,
+  HaloApiError,
+  type HaloClientOptions,
+  HaloOutcomeUnknownError,
+  HaloReportError,
+} from '../../shared/halo';
 import { createLogger, memorySink } from '../../shared/runtime/logger';
 
 function clientFor(sim: HaloSimulator, overrides: Partial<HaloClientOptions> = {}) {
@@ -244,5 +250,143 @@ describe('Halo client against the demo simulator', () => {
       { id: 12, azure_tenants: [{ azure_tenant_id: '33333333-3333-4333-8333-333333333333', details_name: 'Default' }] },
     ]);
     assert.equal(updated?.azure_tenants?.[0]?.client_id, 12);
+  });
+});
+
+describe('Halo client: every write exactly once', () => {
+  let sim: HaloSimulator;
+  before(async () => {
+    sim = await startHaloSimulator({ rateLimit: false });
+  });
+  after(async () => {
+    await sim.stop();
+  });
+  beforeEach(() => {
+    sim.faults.clear();
+    sim.resetCounters();
+  });
+
+  const ticketsNamed = (summary: string) => [...sim.store.tables.tickets.values()].filter((t) => t.summary === summary);
+  const draft = (summary: string) => ({ summary, tickettype_id: 1, client_id: 10, site_id: 10 });
+  const posts = (path: string) => sim.requests().filter((r) => r.method === 'POST' && r.path === path).length;
+  /** The look-up the mail flow uses: tickets of the client whose summary matches. */
+  const bySummary =
+    (client: ReturnType<typeof clientFor>['client']) => async (drafts: readonly { summary: string }[]) => {
+      const rows = await client.listTickets({ client_id: 10 });
+      return drafts.map((d) => rows.find((t) => t.summary === d.summary));
+    };
+
+  for (const effect of [
+    { kind: 'lostAnswer', answer: 'drop' },
+    { kind: 'lostAnswer', answer: 502 },
+    { kind: 'status', status: 503 },
+  ] as const) {
+    it(`never re-sends a create whose answer is unknown (${effect.kind} ${'answer' in effect ? effect.answer : effect.status})`, async () => {
+      sim.faults.add({ method: 'POST', path: '^/api/Tickets', times: 1, effect });
+      const { client } = clientFor(sim);
+      const summary = `unknown ${JSON.stringify(effect)}`;
+      const error = await client.createTickets([draft(summary)]).catch((e: unknown) => e);
+      assert.ok(error instanceof HaloOutcomeUnknownError, String(error));
+      assert.match(error.message, /may have performed it/);
+      assert.equal(posts('/api/Tickets'), 1);
+      assert.equal(client.stats().outcomesUnknown, 1);
+      assert.equal(ticketsNamed(summary).length, effect.kind === 'lostAnswer' ? 1 : 0);
+    });
+  }
+
+  it('retries a create Halo refused with 429 (nothing was written)', async () => {
+    sim.faults.add({ method: 'POST', path: '^/api/Tickets', times: 2, effect: { kind: 'status', status: 429 } });
+    const { client } = clientFor(sim);
+    const [ticket] = await client.createTickets([draft('refused twice')]);
+    assert.ok(ticket);
+    assert.equal(posts('/api/Tickets'), 3);
+    assert.equal(ticketsNamed('refused twice').length, 1);
+  });
+
+  it('re-sends an update by id after a lost answer (updates are idempotent)', async () => {
+    sim.faults.add({ method: 'POST', path: '^/api/Users', times: 1, effect: { kind: 'lostAnswer', answer: 504 } });
+    const { client } = clientFor(sim);
+    const [user] = await client.updateUsers([{ id: 201, title: 'Updated twice' }]);
+    assert.equal(user?.title, 'Updated twice');
+    assert.equal(posts('/api/Users'), 2);
+  });
+
+  it('a request with no answer in time is abandoned; a create is then unknown, not re-sent', async () => {
+    sim.faults.add({ method: 'POST', path: '^/api/Tickets', times: 1, effect: { kind: 'latency', ms: 400 } });
+    const { client } = clientFor(sim, { requestTimeoutMs: 100 });
+    const error = await client.createTickets([draft('slow create')]).catch((e: unknown) => e);
+    assert.ok(error instanceof HaloOutcomeUnknownError);
+    assert.match(error.message, /no answer within 100 ms/);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(ticketsNamed('slow create').length, 1, 'Halo finished the write after we gave up');
+  });
+
+  it('createOnce: a lost answer is looked up, found, and not sent again', async () => {
+    sim.faults.add({ method: 'POST', path: '^/api/Tickets', times: 1, effect: { kind: 'lostAnswer', answer: 504 } });
+    const { client, sleeps } = clientFor(sim, { lookupSettleMs: 25 });
+    const [ticket] = await client.createTicketsOnce([draft('found after loss')], bySummary(client));
+    assert.equal(ticket?.summary, 'found after loss');
+    assert.equal(posts('/api/Tickets'), 1);
+    assert.equal(ticketsNamed('found after loss').length, 1);
+    assert.ok(sleeps.includes(25), 'waited for the write to settle before looking');
+    assert.equal(client.stats().recoveredByLookup, 1);
+  });
+
+  it('createOnce: a connection dropped before the write is looked up, not found, and sent again once', async () => {
+    sim.faults.add({ method: 'POST', path: '^/api/Tickets', times: 1, effect: { kind: 'drop' } });
+    const { client } = clientFor(sim, { lookupSettleMs: 1 });
+    const [ticket] = await client.createTicketsOnce([draft('sent again')], bySummary(client));
+    assert.ok(ticket && ticket.id > 0);
+    assert.equal(posts('/api/Tickets'), 2);
+    assert.equal(ticketsNamed('sent again').length, 1);
+    assert.equal(client.stats().resentAfterLookup, 1);
+  });
+
+  it('createOnce: when the look-up fails too, nothing is sent blindly and the error says so', async () => {
+    sim.faults.add({ method: 'POST', path: '^/api/Tickets', times: 1, effect: { kind: 'lostAnswer' } });
+    const { client } = clientFor(sim, { lookupSettleMs: 1 });
+    const failing = async () => {
+      throw new Error('look-up refused');
+    };
+    const error = await client.createTicketsOnce([draft('unconfirmed')], failing).catch((e: unknown) => e);
+    assert.ok(error instanceof HaloOutcomeUnknownError);
+    assert.match(error.message, /looking the records up failed too: look-up refused/);
+    assert.equal(posts('/api/Tickets'), 1);
+  });
+
+  it('createOnce: 139 contacts (a batch of 100, then 39 one by one) with 30% lost answers and drops, none twice', async () => {
+    await fetch(`${sim.url}/_sim/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({
+        seed: 4242,
+        rules: [
+          { method: 'POST', path: '^/api/Users', probability: 0.2, effect: { kind: 'lostAnswer', answer: 'drop' } },
+          { method: 'POST', path: '^/api/Users', probability: 0.1, effect: { kind: 'drop' } },
+        ],
+      }),
+    });
+    const { client } = clientFor(sim, { lookupSettleMs: 1 });
+    const drafts = Array.from({ length: 139 }, (_, i) => ({
+      name: `Once ${i}`,
+      site_id: 10,
+      emailaddress: `once${i}@contoso.com`,
+    }));
+    // One paged read of the company's contacts per look-up, matched by email (list rows carry it).
+    const byEmail = async (batch: readonly { emailaddress?: string }[]) => {
+      const rows = await client.listUsers({ client_id: 10 });
+      return batch.map((d) => rows.find((u) => u.emailaddress === d.emailaddress));
+    };
+    const created = await client.createUsersOnce(drafts.slice(0, 100), byEmail);
+    for (const one of drafts.slice(100)) created.push(...(await client.createUsersOnce([one], byEmail)));
+    assert.equal(created.length, 139);
+    assert.deepEqual(
+      created.map((u) => u.emailaddress),
+      drafts.map((d) => d.emailaddress),
+      'results in the drafts order',
+    );
+    const made = [...sim.store.tables.users.values()].filter((u) => String(u.name).startsWith('Once '));
+    assert.equal(made.length, 139);
+    assert.equal(new Set(made.map((u) => u.name)).size, 139);
+    assert.ok(sim.counters().faults > 0, 'faults were injected');
   });
 });
