@@ -67,6 +67,8 @@ export function buildContainer(
       requests: settings.HALO_RATE_LIMIT_REQUESTS,
       windowMs: settings.HALO_RATE_LIMIT_WINDOW_SECONDS * 1000,
     },
+    requestTimeoutMs: settings.HALO_REQUEST_TIMEOUT_SECONDS * 1000,
+    lookupSettleMs: settings.HALO_LOOKUP_SETTLE_MS,
     log: log.child({ component: 'halo' }),
   });
   const clock = now;

@@ -41,6 +41,10 @@ export const appSettingsSchema = z.object({
   HALO_SCOPE: text.default('all'),
   HALO_RATE_LIMIT_REQUESTS: positiveInt.default(300),
   HALO_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(300),
+  /** A Halo request with no answer after this long is abandoned (a create then has an unknown outcome). */
+  HALO_REQUEST_TIMEOUT_SECONDS: positiveInt.default(100),
+  /** After a create's answer is lost: how long to wait before looking the record up in Halo. */
+  HALO_LOOKUP_SETTLE_MS: z.coerce.number().int().min(0).default(2000),
 
   GRAPH_CLIENT_ID: text.optional(),
   GRAPH_CLIENT_SECRET: text.optional(),

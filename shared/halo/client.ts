@@ -160,8 +160,25 @@ export interface HaloClient {
   /** Runs ad-hoc SQL (`_loadreportonly`); throws HaloReportError with Halo's `load_error`. */
   runReport(sql: string): Promise<HaloReportRow[]>;
   addAttachments(attachments: readonly AttachmentDraft[]): Promise<HaloAttachment[]>;
+  /** Attaches each file once; `find` gets `{ticket_id, action_id?, filename}` per file still unconfirmed. */
+  addAttachmentsOnce(
+    attachments: readonly AttachmentDraft[],
+    find: FindExisting<{ ticket_id: number; action_id?: number; filename: string }>,
+  ): Promise<HaloAttachment[]>;
+  /** A ticket's (or one action's) attachments, without their content. */
+  listAttachments(query: { ticket_id: number; action_id?: number }): Promise<HaloAttachment[]>;
 
   stats(): HaloStats;
+}
+
+function attachmentBody(a: AttachmentDraft) {
+  return {
+    ticket_id: a.ticket_id,
+    ...(a.action_id === undefined ? {} : { action_id: a.action_id }),
+    filename: a.filename,
+    data_base64: Buffer.from(a.content).toString('base64'),
+    ...(a.note === undefined ? {} : { note: a.note }),
+  };
 }
 
 function rowId(row: unknown): unknown {
@@ -422,18 +439,13 @@ export function createHaloClient(options: HaloClientOptions): HaloClient {
       if (!report || !Array.isArray(report.rows)) throw new HaloResponseError('POST /Report', ['report.rows: missing']);
       return report.rows;
     },
-    addAttachments: (attachments) =>
-      write(
-        attachmentSchema,
-        '/Attachment',
-        attachments.map((a) => ({
-          ticket_id: a.ticket_id,
-          ...(a.action_id === undefined ? {} : { action_id: a.action_id }),
-          filename: a.filename,
-          data_base64: Buffer.from(a.content).toString('base64'),
-          ...(a.note === undefined ? {} : { note: a.note }),
-        })),
-      ),
+    addAttachments: (attachments) => write(attachmentSchema, '/Attachment', attachments.map(attachmentBody)),
+    addAttachmentsOnce: (attachments, find) =>
+      writeOnce(attachmentSchema, '/Attachment', attachments.map(attachmentBody), find),
+    async listAttachments(query) {
+      const body = await get('/Attachment', { ticket_id: query.ticket_id, action_id: query.action_id });
+      return parseRows(attachmentSchema, extractPage(body, 'attachments').rows, 'GET /Attachment');
+    },
 
     stats() {
       return { ...stats, throttledWaits: limiter.waits, byPath: { ...stats.byPath } };

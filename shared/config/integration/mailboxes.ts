@@ -74,6 +74,12 @@ export const mailboxConfigSchema = z
       .default(10 * 1024 * 1024),
     /** Copy inline images (signature logos, pasted screenshots) as attachments too. */
     includeInlineAttachments: z.boolean().default(false),
+    /**
+     * A message claimed by a scan that stopped part-way (crashed, or Halo's answer to a write was lost) is shown as
+     * recovering, and taken over by a later scan after this many seconds: the takeover looks the ticket or action
+     * up in Halo before writing anything.
+     */
+    claimStaleSeconds: z.number().int().min(1).max(3600).default(120),
   })
   .strict();
 

@@ -1,5 +1,5 @@
-import type { ActionDraft, AttachmentDraft, TicketDraft } from '../../halo';
-import { HaloApiError } from '../../halo';
+import type { ActionDraft, AttachmentDraft, FindExisting, TicketDraft } from '../../halo';
+import { HaloApiError, HaloOutcomeUnknownError } from '../../halo';
 import { type AttachmentSelection, type GraphAttachment, selectAttachments } from '../attachments';
 import { classifyMessage } from '../classify';
 import { mailDedupeKeys } from '../dedupe';
@@ -8,12 +8,12 @@ import { mailLogEntry } from '../mailLog';
 import { type MailPlan, planMessage } from '../plan';
 import { findTicketTag } from '../ticketTag';
 import { explainFailure, isServiceError } from './mailErrors';
-import { findTicketCreatedFor } from './recoverTicket';
+import { actionOfMessage, attachmentsOnTicket, ticketOfMessage } from './recoverTicket';
 import { moveTo, type ScanContext, senderUser } from './scanContext';
 
 export const MAIL_DEDUPE_SCOPE = 'mail';
-/** A claim that never completed and is older than this was left by a crashed scan (not one still running). */
-export const STALE_MAIL_CLAIM_MS = 5 * 60_000;
+/** A claim held this long without news is reported as recovering, no longer as "being processed by another scan". */
+const RECOVERING_AFTER_MS = 30_000;
 
 export type MessageOutcome = 'created' | 'appended' | 'ignored' | 'duplicate' | 'failed';
 
@@ -22,11 +22,27 @@ export type MessageResult =
   | { kind: 'final'; outcome: MessageOutcome | 'alreadyDone'; fate: string; ticketId?: number }
   /** Another scan is handling it right now: the checkpoint must not move past it. */
   | { kind: 'deferred'; fate: string }
+  /**
+   * A scan stopped part-way through its Halo write (crashed, or Halo's answer was lost): the claim is kept so that
+   * nothing is sent again until a later scan has looked the ticket or action up (after the mailbox's
+   * claimStaleSeconds). `ageMs`: how long it has been recovering.
+   */
+  | { kind: 'recovering'; fate: string; ageMs: number }
   /** Stopped part-way by a failure worth retrying; the next attempt resumes where this one stopped. */
   | { kind: 'retry'; fate: string; ticketId?: number };
 
+interface ClaimData {
+  mailboxId: string;
+  messageId: string;
+  subject: string;
+  /** Set when a Halo write's outcome became unknown: what was being done, and since when. */
+  inDoubt?: { what: string; since: string };
+}
+
 interface Progress {
   stage: 'actioned' | 'attached' | 'done';
+  /** Set before the attachments are first sent, so that a later attempt looks for them in Halo first. */
+  attachmentsTried?: boolean;
   mailboxId: string;
   messageId: string;
   outcome: MessageOutcome;
@@ -43,15 +59,12 @@ interface Progress {
 export async function processMessage(ctx: ScanContext, message: GraphMessage): Promise<MessageResult> {
   const { dedupe } = ctx.deps.stores;
   const [key] = mailDedupeKeys(ctx.mailbox.id, message) as [string];
-  const claim = await dedupe.claim(
-    MAIL_DEDUPE_SCOPE,
-    key,
-    { mailboxId: ctx.mailbox.id, messageId: message.id, subject: message.subject ?? '' },
-    { staleAfterMs: STALE_MAIL_CLAIM_MS },
-  );
+  const claim = await dedupe.claim(MAIL_DEDUPE_SCOPE, key, claimData(ctx, message), {
+    staleAfterMs: staleClaimMs(ctx),
+  });
   if (!claim.claimed) {
     const existing = claim.existing;
-    if (existing.status === 'claimed') return { kind: 'deferred', fate: 'being processed by another scan' };
+    if (existing.status === 'claimed') return heldElsewhere(ctx, message, existing);
     const progress = existing.result as Progress;
     const sameMessage = progress.mailboxId === ctx.mailbox.id && progress.messageId === message.id;
     if (sameMessage && progress.stage === 'done') return { kind: 'final', outcome: 'alreadyDone', fate: progress.fate };
@@ -59,6 +72,87 @@ export async function processMessage(ctx: ScanContext, message: GraphMessage): P
     return guarded(ctx, message, key, () => ignoreDuplicate(ctx, message, progress));
   }
   return guarded(ctx, message, key, () => handleNew(ctx, message, key, claim.tookOver));
+}
+
+/**
+ * One create, exactly once: a claim taken over from a scan that stopped part-way looks first (the write may have
+ * landed); otherwise it sends, and createOnce looks before any re-send.
+ */
+async function writeOnce<D, T>(
+  tookOver: boolean,
+  find: FindExisting<D>,
+  draft: D,
+  create: (drafts: readonly D[], find: FindExisting<D>) => Promise<T[]>,
+): Promise<T[]> {
+  if (tookOver) {
+    const [found] = await find([draft]);
+    if (found !== undefined) return [found as T];
+  }
+  return create([draft], find);
+}
+
+function claimData(ctx: ScanContext, message: GraphMessage): ClaimData {
+  return { mailboxId: ctx.mailbox.id, messageId: message.id, subject: message.subject ?? '' };
+}
+
+function staleClaimMs(ctx: ScanContext): number {
+  return ctx.mailbox.claimStaleSeconds * 1000;
+}
+
+/**
+ * A Halo write whose outcome is unknown even after looking (or whose look-up failed): the claim stays, marked in
+ * doubt, so no scan sends anything until the claim goes stale and a later scan looks again.
+ */
+async function inDoubt(
+  ctx: ScanContext,
+  message: GraphMessage,
+  key: string,
+  data: ClaimData,
+  what: string,
+  error: HaloOutcomeUnknownError,
+): Promise<MessageResult> {
+  const since = ctx.deps.now();
+  const marked = await ctx.deps.stores.dedupe.annotate(MAIL_DEDUPE_SCOPE, key, {
+    ...data,
+    inDoubt: { what, since: since.toISOString() },
+  });
+  if (!marked) ctx.deps.log.warn('mail claim changed while its write was in doubt', { messageId: message.id });
+  const fate = recoveringFate(`${what} was interrupted (${error.message})`, 0, staleClaimMs(ctx));
+  ctx.deps.log.warn('mail write in doubt; kept claimed until Halo has been checked', {
+    mailboxId: ctx.mailbox.id,
+    messageId: message.id,
+    what,
+  });
+  await writeLog(ctx, message, fate);
+  return { kind: 'recovering', fate, ageMs: 0 };
+}
+
+/** A claim another scan holds: being processed right now, or recovering (stopped part-way, or in doubt). */
+async function heldElsewhere(
+  ctx: ScanContext,
+  message: GraphMessage,
+  existing: { claimedAt: string; data: unknown },
+): Promise<MessageResult> {
+  const doubt = (existing.data as ClaimData | null)?.inDoubt;
+  const nowMs = ctx.deps.now().getTime();
+  const claimedMs = Date.parse(existing.claimedAt);
+  const ageMs = Math.max(0, nowMs - Date.parse(doubt?.since ?? existing.claimedAt));
+  const staleMs = staleClaimMs(ctx);
+  if (!doubt && ageMs < Math.min(RECOVERING_AFTER_MS, staleMs / 2)) {
+    return { kind: 'deferred', fate: 'being processed by another scan' };
+  }
+  const what = doubt ? `${doubt.what} was interrupted` : 'a scan stopped while processing it';
+  const fate = recoveringFate(what, ageMs, Math.max(0, claimedMs + staleMs - nowMs));
+  await writeLog(ctx, message, fate);
+  return { kind: 'recovering', fate, ageMs };
+}
+
+function recoveringFate(what: string, ageMs: number, takeoverInMs: number): string {
+  return `recovering for ${seconds(ageMs)}: ${what}; nothing is sent to Halo again until a scan has looked it up there (in ${seconds(takeoverInMs)})`;
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 1000)} s`;
 }
 
 async function handleNew(ctx: ScanContext, message: GraphMessage, key: string, tookOver: boolean) {
@@ -93,14 +187,27 @@ async function handleNew(ctx: ScanContext, message: GraphMessage, key: string, t
   }
   let ticketId: number;
   let actionId: number | undefined;
-  if (plan.kind === 'createTicket') {
-    // A claim taken over from a crashed scan: the ticket may exist already.
-    const existing = tookOver ? await findTicketCreatedFor(ctx, message, plan.draft) : undefined;
-    ticketId = existing ?? (await createTicket(ctx, plan));
-  } else {
-    const [action] = await ctx.deps.halo.addActions([plan.action as unknown as ActionDraft]);
-    ticketId = plan.ticketId;
-    actionId = action?.id;
+  try {
+    if (plan.kind === 'createTicket') {
+      // HaloTicketDraft holds fields of Halo's Faults schema (reportedby, email_message_id) beyond TicketDraft.
+      const draft = plan.draft as unknown as TicketDraft;
+      const [ticket] = await writeOnce(tookOver, ticketOfMessage(ctx, message), draft, (drafts, find) =>
+        ctx.deps.halo.createTicketsOnce(drafts, find),
+      );
+      if (!ticket) throw new Error('Halo answered POST /Tickets without the created ticket');
+      ticketId = ticket.id;
+    } else {
+      const draft = plan.action as unknown as ActionDraft;
+      const [action] = await writeOnce(tookOver, actionOfMessage(ctx, message), draft, (drafts, find) =>
+        ctx.deps.halo.addActionsOnce(drafts, find),
+      );
+      ticketId = plan.ticketId;
+      actionId = action?.id;
+    }
+  } catch (error) {
+    if (!(error instanceof HaloOutcomeUnknownError)) throw error;
+    const what = plan.kind === 'createTicket' ? 'creating its ticket' : `appending it to ticket ${plan.ticketId}`;
+    return inDoubt(ctx, message, key, claimData(ctx, message), what, error);
   }
   const outcome = plan.kind === 'createTicket' ? 'created' : 'appended';
   const fate = logged(ctx, message, plan, ticketId);
@@ -117,7 +224,12 @@ async function handleNew(ctx: ScanContext, message: GraphMessage, key: string, t
 async function resume(ctx: ScanContext, message: GraphMessage, key: string, state: Progress): Promise<MessageResult> {
   let current = state;
   if (current.stage === 'actioned') {
-    const note = await copyAttachments(ctx, message, key, current);
+    const lookFirst = current.attachmentsTried === true;
+    if (message.hasAttachments && !lookFirst) {
+      current = { ...current, attachmentsTried: true };
+      await ctx.deps.stores.dedupe.complete(MAIL_DEDUPE_SCOPE, key, current);
+    }
+    const note = await copyAttachments(ctx, message, key, current, lookFirst);
     current = { ...current, stage: 'attached', fate: note ? `${current.fate}; ${note}` : current.fate };
     await ctx.deps.stores.dedupe.complete(MAIL_DEDUPE_SCOPE, key, current);
   }
@@ -191,13 +303,6 @@ async function ticketExists(ctx: ScanContext, id: number): Promise<boolean> {
   }
 }
 
-async function createTicket(ctx: ScanContext, plan: Extract<MailPlan, { kind: 'createTicket' }>): Promise<number> {
-  // HaloTicketDraft holds fields of Halo's Faults schema (reportedby, email_message_id) beyond TicketDraft.
-  const [ticket] = await ctx.deps.halo.createTickets([plan.draft as unknown as TicketDraft]);
-  if (!ticket) throw new Error('Halo answered POST /Tickets without the created ticket');
-  return ticket.id;
-}
-
 /** Thrown when another attempt is copying this message's attachments right now. */
 class StepBusyError extends Error {}
 
@@ -207,16 +312,22 @@ const ATTACHMENT_SCOPE = 'mail-attachments';
  * Copies the attachments once, even when a retry resumes this message while the first attempt is still running:
  * the step has its own claim, released if the copy fails so that the next attempt can do it.
  */
-async function copyAttachments(ctx: ScanContext, message: GraphMessage, key: string, state: Progress) {
+async function copyAttachments(
+  ctx: ScanContext,
+  message: GraphMessage,
+  key: string,
+  state: Progress,
+  lookFirst: boolean,
+) {
   if (!message.hasAttachments || state.ticketId === undefined) return undefined;
   const { dedupe } = ctx.deps.stores;
-  const step = await dedupe.claim(ATTACHMENT_SCOPE, key, null, { staleAfterMs: STALE_MAIL_CLAIM_MS });
+  const step = await dedupe.claim(ATTACHMENT_SCOPE, key, null, { staleAfterMs: staleClaimMs(ctx) });
   if (!step.claimed) {
     if (step.existing.status === 'completed') return (step.existing.result as string | null) ?? undefined;
     throw new StepBusyError('attachments are being copied by another attempt');
   }
   try {
-    const note = await copyAttachmentFiles(ctx, message, state, state.ticketId);
+    const note = await copyAttachmentFiles(ctx, message, state, state.ticketId, lookFirst);
     await dedupe.complete(ATTACHMENT_SCOPE, key, note ?? null);
     return note;
   } catch (error) {
@@ -225,7 +336,14 @@ async function copyAttachments(ctx: ScanContext, message: GraphMessage, key: str
   }
 }
 
-async function copyAttachmentFiles(ctx: ScanContext, message: GraphMessage, state: Progress, ticketId: number) {
+/** An earlier attempt may have attached some files already (`lookFirst`): those are looked up, not sent again. */
+async function copyAttachmentFiles(
+  ctx: ScanContext,
+  message: GraphMessage,
+  state: Progress,
+  ticketId: number,
+  lookFirst: boolean,
+) {
   const listed = (await ctx.graph.listAttachments(ctx.mailbox.address, message.id)) as GraphAttachment[];
   const selection: AttachmentSelection = selectAttachments(listed, ctx.mailbox.maxAttachmentBytes, {
     includeInline: ctx.mailbox.includeInlineAttachments,
@@ -244,7 +362,16 @@ async function copyAttachmentFiles(ctx: ScanContext, message: GraphMessage, stat
       content: Buffer.from(attachment.contentBytes, 'base64'),
     });
   }
-  if (drafts.length > 0) await ctx.deps.halo.addAttachments(drafts);
+  if (drafts.length > 0) {
+    const sizes = new Map(drafts.map((d) => [d.filename, Buffer.byteLength(d.content)] as const));
+    const find = attachmentsOnTicket(ctx, sizes);
+    let missing = drafts;
+    if (lookFirst) {
+      const found = await find(drafts);
+      missing = drafts.filter((_, i) => found[i] === undefined);
+    }
+    if (missing.length > 0) await ctx.deps.halo.addAttachmentsOnce(missing, find);
+  }
   const parts = [
     drafts.length > 0 ? `${drafts.length} attachment(s) copied` : '',
     skipped.length > 0 ? `skipped ${skipped.join(', ')}` : '',

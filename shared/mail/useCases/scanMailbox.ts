@@ -17,8 +17,11 @@ export type { ScanMode } from '../scanWindow';
 
 export interface ScanReport {
   readonly mailboxId: string;
-  /** `skipped`: nothing was scanned (another scan of the mailbox is running, or the mailbox is unknown). */
-  readonly status: 'succeeded' | 'partial' | 'failed' | 'skipped';
+  /**
+   * `recovering`: a message's Halo write is in doubt (or its scan stopped part-way); its fate says since when.
+   * `skipped`: nothing was scanned (another scan of the mailbox is running, or the mailbox is unknown).
+   */
+  readonly status: 'succeeded' | 'recovering' | 'partial' | 'failed' | 'skipped';
   readonly mode?: ScanMode;
   readonly counts: Record<string, number>;
   readonly fates: ScanFate[];
@@ -191,7 +194,7 @@ async function runRounds(
   const failed = (tally.counts.failed ?? 0) + (tally.counts.retry ?? 0) + (tally.counts.moveFailed ?? 0);
   return {
     mailboxId,
-    status: failed > 0 ? 'partial' : 'succeeded',
+    status: failed > 0 ? 'partial' : (tally.counts.recovering ?? 0) > 0 ? 'recovering' : 'succeeded',
     mode: round.mode,
     counts: tally.counts,
     fates: tally.fates,

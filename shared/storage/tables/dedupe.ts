@@ -39,6 +39,11 @@ export interface DedupeStore {
   complete(scope: string, key: string, result: unknown): Promise<DedupeRecord>;
   /** Gives up a claim that was not completed (so that a retry can claim it); false if absent or completed. */
   release(scope: string, key: string): Promise<boolean>;
+  /**
+   * Replaces the data of a claim that is still held (e.g. "a write to Halo is in doubt since …"), keeping its
+   * claim time; false if it was completed, released or changed meanwhile.
+   */
+  annotate(scope: string, key: string, data: unknown): Promise<boolean>;
   get(scope: string, key: string): Promise<DedupeRecord | undefined>;
 }
 
@@ -134,6 +139,22 @@ export function dedupeStore(connection: StorageConnection, options: { now?: Cloc
       if (existing?.status !== 'claimed') return false;
       try {
         return await table.delete(safeKey(scope), safeKey(key), existing.etag);
+      } catch (error) {
+        if (error instanceof ConcurrencyError) return false;
+        throw error;
+      }
+    },
+    async annotate(scope, key, data) {
+      const existing = await read(scope, key);
+      if (existing?.status !== 'claimed') return false;
+      try {
+        await table.update(
+          safeKey(scope),
+          safeKey(key),
+          { scope, key, status: 'claimed', claimedAt: existing.claimedAt, data: toJsonProperty(data ?? null) },
+          existing.etag,
+        );
+        return true;
       } catch (error) {
         if (error instanceof ConcurrencyError) return false;
         throw error;

@@ -8,7 +8,8 @@ import { TABLES } from '../names';
 import { entityTable, type ListOptions } from './entityTable';
 import { type Clock, checkRecord, parseRow, systemClock } from './records';
 
-export const RUN_STATUSES = ['running', 'succeeded', 'partial', 'failed'] as const;
+/** `recovering`: some work stopped part-way and is being recovered (e.g. a mail whose Halo write is in doubt). */
+export const RUN_STATUSES = ['running', 'succeeded', 'recovering', 'partial', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface RunRecord {
