@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { type Stack, startStack } from '../../dev/stack';
 import { scanRunKind } from '../../shared/mail/useCases';
-import { folderOf, SUPPORT, ticketsWithSummary, uniqueSubject } from './mail-helpers';
+import { attachmentNames, folderOf, SUPPORT, ticketsWithSummary, uniqueSubject } from './mail-helpers';
 
 const CLAIM_STALE_SECONDS = 1;
 
@@ -116,11 +116,7 @@ describe('mail: every Halo write exactly once when answers are lost', () => {
     await scanNow(stack);
     const [ticket] = ticketsWithSummary(stack, subject);
     assert.ok(ticket);
-    const files = [...stack.halo.store.tables.attachments.values()].filter((a) => a.ticket_id === ticket.id);
-    assert.deepEqual(
-      files.map((f) => f.filename),
-      ['log.txt'],
-    );
+    assert.deepEqual(attachmentNames(stack, ticket.id), ['log.txt']);
   });
 
   it('12 mails under 20% lost answers and drops on every Halo write: 8 tickets and 4 replies, none twice', async () => {

@@ -37,3 +37,10 @@ export function uniqueSubject(text: string): string {
   counter += 1;
   return `${text} #${counter}-${Date.now().toString(36)}`;
 }
+
+/** The names of the files attached to a ticket in the Halo simulator. */
+export function attachmentNames(stack: Stack, ticketId: number): string[] {
+  return [...stack.halo.store.tables.attachments.values()]
+    .filter((a) => a.ticket_id === ticketId)
+    .map((a) => String(a.filename));
+}
