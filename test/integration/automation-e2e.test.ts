@@ -127,6 +127,24 @@ describe('script automation end to end (real worker process)', () => {
     assert.equal(haloRequests(stack, 'POST', '/Actions'), 1, 'note and status in one request');
   });
 
+  for (const lookup of ['works', 'fails once'] as const) {
+    it(`a failure note whose answer was lost is found by its marker, never added twice (look-up ${lookup})`, async () => {
+      stack.halo.resetCounters();
+      stack.halo.faults.add({ method: 'POST', path: '^/api/Actions$', times: 1, effect: { kind: 'lostAnswer' } });
+      if (lookup === 'fails once') {
+        stack.halo.faults.add({ method: 'GET', path: '^/api/Actions\\?', times: 1, effect: { kind: 'status', status: 400 } });
+      }
+      const { action } = await stack.halo.agentAddsAction({ ticket_id: 1004, outcome_id: EMAIL_USER, note: lookup });
+      const jobId = jobIdFor(`haloAction:1004:${action?.id}:hello-strict`);
+      await settle(stack, finished(jobId));
+      stack.halo.faults.clear();
+      const marked = actionsOf(stack, 1004).filter((a) => String(a.note_html).includes(`[halo-bridge job ${jobId}]`));
+      assert.equal(marked.length, 1);
+      assert.equal(haloRequests(stack, 'POST', '/Actions'), 1, 'never re-sent');
+      assert.equal((await job(jobId))?.status, 'failed');
+    });
+  }
+
   it('a result signed by an unregistered worker, or with a bad signature, changes nothing', async () => {
     const queued = (await stack.container.stores.jobs.list()).filter((j) => j.status === 'succeeded')[0];
     assert.ok(queued);

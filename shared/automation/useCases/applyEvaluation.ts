@@ -1,6 +1,6 @@
 import type { Container } from '../../app/container';
 import type { Evaluation } from '../evaluateResult';
-import { privateNote } from './haloNotes';
+import { addNotesOnce, noteRef, privateNote } from './haloNotes';
 
 /**
  * Writes a judged result to Halo: Halo's queue record first (marking it processed twice is harmless), then the
@@ -11,6 +11,8 @@ export async function applyEvaluation(
   deps: Pick<Container, 'halo'>,
   ticketId: number | undefined,
   evaluation: Evaluation,
+  /** The job whose result this is (the note's marker); `lookFirst` when an earlier attempt may have written. */
+  job: { id: string; lookFirst: boolean },
 ): Promise<string[]> {
   const done: string[] = [];
   if (evaluation.scriptQueueCompletion) {
@@ -21,7 +23,8 @@ export async function applyEvaluation(
   const statusId = evaluation.ticketUpdate?.statusId;
   if (evaluation.action) {
     const { note, outcomeId } = evaluation.action;
-    await deps.halo.addActions([privateNote(ticketId, note, { outcomeId, newStatusId: statusId })]);
+    const ref = noteRef('job', job.id);
+    await addNotesOnce(deps.halo, [privateNote(ticketId, note, { outcomeId, newStatusId: statusId, ref })], job);
     done.push(`private note added${statusId !== undefined ? `, status ${statusId}` : ''}`);
   } else if (statusId !== undefined) {
     await deps.halo.updateTickets([{ id: ticketId, status_id: statusId }]);

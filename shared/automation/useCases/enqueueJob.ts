@@ -1,10 +1,11 @@
 import type { Container } from '../../app/container';
+import { HaloOutcomeUnknownError } from '../../halo';
 import { encodeQueueMessage, signJob } from '../../jobs';
 import { jobsQueueName, rawQueue } from '../../storage';
 import { buildJob, type JobDefaults, jobIdFor } from '../buildJob';
 import { scriptQueueCompletion } from '../haloScriptQueue';
 import type { Parameters, ScriptRunRequest } from '../types';
-import { privateNote } from './haloNotes';
+import { addNotesOnce, noteRef, privateNote } from './haloNotes';
 import { type JobSnapshot, sourceLabel } from './jobSnapshot';
 import { DEDUPE } from './scopes';
 
@@ -93,7 +94,10 @@ export async function failRunRequest(
   problems: readonly string[],
 ): Promise<EnqueueOutcome> {
   const jobId = jobIdFor(request.dedupeKey);
-  const claim = await deps.stores.dedupe.claim(DEDUPE.job, jobId, null, { staleAfterMs: STALE_CLAIM_MS });
+  const claim = await deps.stores.dedupe.claim(DEDUPE.job, jobId, null, {
+    staleAfterMs: STALE_CLAIM_MS,
+    takeOverInDoubt: true,
+  });
   if (!claim.claimed) {
     return { kind: claim.existing.status === 'completed' ? 'duplicate' : 'inProgress', jobId };
   }
@@ -109,12 +113,12 @@ export async function failRunRequest(
     }
     const tellTicket = request.source.kind !== 'haloScriptQueue' || deps.config.haloScriptQueue.applyTicketChanges;
     if (request.ticketId !== undefined && tellTicket) {
-      await deps.halo.addActions([
-        privateNote(request.ticketId, reason, {
-          outcomeId: request.script.failureOutcomeId,
-          newStatusId: request.script.failureStatusId,
-        }),
-      ]);
+      const note = privateNote(request.ticketId, reason, {
+        outcomeId: request.script.failureOutcomeId,
+        newStatusId: request.script.failureStatusId,
+        ref: noteRef('job', jobId),
+      });
+      await addNotesOnce(deps.halo, [note], { lookFirst: claim.tookOver });
     }
     await deps.stores.jobs.create({
       id: jobId,
@@ -127,7 +131,11 @@ export async function failRunRequest(
     });
     await deps.stores.dedupe.complete(DEDUPE.job, jobId, { failed: true });
   } catch (error) {
-    await deps.stores.dedupe.release(DEDUPE.job, jobId).catch(() => false);
+    if (error instanceof HaloOutcomeUnknownError) {
+      // The note may be on the ticket: the retry takes the claim over and looks for it (by its marker) first.
+      const inDoubt = { what: 'the refusal note', since: deps.now().toISOString() };
+      await deps.stores.dedupe.annotate(DEDUPE.job, jobId, { inDoubt }).catch(() => false);
+    } else await deps.stores.dedupe.release(DEDUPE.job, jobId).catch(() => false);
     throw error;
   }
   deps.log.warn('script run refused', { jobId, reason });

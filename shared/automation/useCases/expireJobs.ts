@@ -3,7 +3,7 @@ import type { Container } from '../../app/container';
 import type { ActionDraft, ScriptRunResult } from '../../halo';
 import { type JobRecord, JobTransitionError } from '../../storage';
 import { scriptQueueCompletion } from '../haloScriptQueue';
-import { privateNote } from './haloNotes';
+import { addNotesOnce, noteRef, privateNote } from './haloNotes';
 import { type JobSnapshot, readJobSnapshot } from './jobSnapshot';
 
 /** A worker accepts a job until expiresAt plus its clock skew (60 s by default): wait longer than that. */
@@ -75,10 +75,12 @@ export async function expireOverdueJobs(deps: Container): Promise<ExpiryOutcome>
     if (job.ticketId !== undefined && (snapshot?.applyTicketChanges ?? true)) {
       const text =
         to === 'expired' ? `Script "${name}" did not run: ${reason}.` : `Script "${name}" was interrupted: ${reason}.`;
-      notes.push(privateNote(job.ticketId, text, { outcomeId: snapshot?.script.failureOutcomeId }));
+      const ref = noteRef(`job ${to}`, job.id);
+      notes.push(privateNote(job.ticketId, text, { outcomeId: snapshot?.script.failureOutcomeId, ref }));
     }
   }
   if (completions.length > 0) await deps.halo.markScriptRunsProcessed(completions);
-  if (notes.length > 0) await deps.halo.addActions(notes);
+  // The jobs have moved already, so a lost answer is looked up (by each note's marker) rather than lost or doubled.
+  await addNotesOnce(deps.halo, notes, { lookFirst: false });
   return done;
 }

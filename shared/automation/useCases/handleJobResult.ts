@@ -1,4 +1,5 @@
 import type { Container } from '../../app/container';
+import { HaloOutcomeUnknownError } from '../../halo';
 import { isNoticeMessage, type JobResult, verifySignedResult } from '../../jobs';
 import { describePoisonedMessage } from '../../runtime/poison';
 import { MessageValidationError, QUEUES, queueMessageValue } from '../../storage';
@@ -25,7 +26,8 @@ const STALE_CLAIM_MS = 60_000;
  * by a registered worker of the job's group counts. The first conclusive result of a job claims it (dedupe by job
  * id), writes the outcome to Halo once, then moves the job record to its final status; a second delivery, or a
  * later result, changes nothing. If a Halo write fails, the claim is given back and the error thrown, so the retry
- * (the job still open) writes again.
+ * (the job still open) writes again; if its outcome is unknown, the claim is kept in doubt and the retry takes it
+ * over and looks for the note (by its marker) before writing.
  */
 export async function handleJobResult(deps: Container, message: unknown): Promise<ResultOutcome> {
   let value: unknown;
@@ -57,12 +59,11 @@ export async function handleJobResult(deps: Container, message: unknown): Promis
   const snapshot = await readJobSnapshot(deps, job.id);
   if (!snapshot) return reject(deps, message, `job ${job.id} has no stored script definition`);
 
-  const claim = await deps.stores.dedupe.claim(
-    DEDUPE.jobResult,
-    job.id,
-    { workerId: result.workerId, finishedAt: result.finishedAt },
-    { staleAfterMs: STALE_CLAIM_MS },
-  );
+  const claimData = { workerId: result.workerId, finishedAt: result.finishedAt };
+  const claim = await deps.stores.dedupe.claim(DEDUPE.jobResult, job.id, claimData, {
+    staleAfterMs: STALE_CLAIM_MS,
+    takeOverInDoubt: true,
+  });
   if (!claim.claimed) {
     if (claim.existing.status === 'completed') return { kind: 'ignored', jobId: job.id, detail: 'already applied' };
     throw new Error(`the result of job ${job.id} is being applied by another invocation; retrying`);
@@ -79,7 +80,7 @@ export async function handleJobResult(deps: Container, message: unknown): Promis
       return { kind: 'ignored', jobId: job.id, detail: `the job is already ${job.status}` };
     }
     // Halo first, then the record: a retry after a failed Halo write finds the job still open and writes again.
-    const wrote = await applyEvaluation(deps, snapshot.ticketId, evaluation);
+    const wrote = await applyEvaluation(deps, snapshot.ticketId, evaluation, { id: job.id, lookFirst: claim.tookOver });
     await deps.stores.jobs.transition(job.id, {
       from: ['queued', 'running'],
       to: next,
@@ -95,7 +96,11 @@ export async function handleJobResult(deps: Container, message: unknown): Promis
     deps.log.info('job result applied', { jobId: job.id, summary: evaluation.summary, wrote });
     return { kind: 'applied', jobId: job.id, status: evaluation.jobStatus, wrote };
   } catch (error) {
-    await deps.stores.dedupe.release(DEDUPE.jobResult, job.id).catch(() => false);
+    if (error instanceof HaloOutcomeUnknownError) {
+      // The note may be on the ticket: keep the claim, so that the retry takes it over and looks before writing.
+      const inDoubt = { what: 'the result note', since: deps.now().toISOString() };
+      await deps.stores.dedupe.annotate(DEDUPE.jobResult, job.id, { ...claimData, inDoubt }).catch(() => false);
+    } else await deps.stores.dedupe.release(DEDUPE.jobResult, job.id).catch(() => false);
     throw error;
   }
 }

@@ -30,6 +30,16 @@ export interface ClaimOptions {
    * claim stays visible as `existing` with status 'claimed' and the caller decides (e.g. check Halo first).
    */
   readonly staleAfterMs?: number;
+  /**
+   * Take over at once a claim whose data says a write is in doubt (`{inDoubt: …}`, set with `annotate` by a claimer
+   * that gave up after Halo's answer was lost): nobody is working on it, and the taker looks before writing.
+   */
+  readonly takeOverInDoubt?: boolean;
+}
+
+/** Claim data of a claimer that stopped with a write in doubt (see ClaimOptions.takeOverInDoubt). */
+export function isInDoubt(data: unknown): boolean {
+  return data !== null && typeof data === 'object' && 'inDoubt' in data;
 }
 
 export interface DedupeStore {
@@ -100,9 +110,10 @@ export function dedupeStore(connection: StorageConnection, options: { now?: Cloc
     const existing = await read(scope, key);
     if (!existing) return claim(scope, key, data, claimOptions);
     const stale =
-      claimOptions.staleAfterMs !== undefined &&
       existing.status === 'claimed' &&
-      now().getTime() - Date.parse(existing.claimedAt) >= claimOptions.staleAfterMs;
+      ((claimOptions.takeOverInDoubt === true && isInDoubt(existing.data)) ||
+        (claimOptions.staleAfterMs !== undefined &&
+          now().getTime() - Date.parse(existing.claimedAt) >= claimOptions.staleAfterMs));
     if (!stale) return { claimed: false, existing };
     try {
       return { claimed: true, record: fresh(await table.update(pk, rk, properties, existing.etag)), tookOver: true };
