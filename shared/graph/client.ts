@@ -35,6 +35,11 @@ export interface RequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** What the call is for, to make errors actionable. */
   readonly context?: Omit<GraphCallContext, 'tenantId' | 'clientId'>;
+  /**
+   * `refusalsOnly`: retry only a 429 (Graph did nothing). For a write that must not happen twice and cannot be looked
+   * up afterwards (sendMail): after a 503/504 or a lost connection it may have happened, so it is not re-sent.
+   */
+  readonly retry?: 'refusalsOnly';
 }
 
 export interface DeltaOptions {
@@ -146,6 +151,13 @@ export function createTenantRequester(options: TenantClientOptions): GraphReques
       if (requestOptions.orderby) request = request.orderby(requestOptions.orderby);
     }
     if (requestOptions.headers) request = request.headers({ ...requestOptions.headers });
+    if (requestOptions.retry === 'refusalsOnly') {
+      const refusedOnly = (_d: number, _a: number, _r: unknown, _o: unknown, response: Response) =>
+        response.status === 429;
+      request = request.middlewareOptions([
+        new RetryHandlerOptions(options.retry.delaySeconds, options.retry.maxRetries, refusedOnly),
+      ]);
+    }
     return request;
   };
 

@@ -234,7 +234,8 @@ export function mailOperations(graph: GraphRequester): MailOperations {
       await graph.post(
         `${base(mailbox)}/sendMail`,
         { message, saveToSentItems: options.saveToSentItems ?? true },
-        opts(mailbox, 'sendMail', 'Mail.Send'),
+        // Never twice: a 503/504 or a lost connection may have sent it, and a sent mail cannot be looked up.
+        opts(mailbox, 'sendMail', 'Mail.Send', { retry: 'refusalsOnly' }),
       );
     },
   };

@@ -12,7 +12,7 @@ export interface EventOutcome {
   readonly jobs: readonly EnqueueOutcome[];
   /** Why no script (or fewer than all) ran. */
   readonly reasons: readonly string[];
-  readonly reply?: { readonly outcome: 'sent' | 'skipped' | 'failed'; readonly detail: string };
+  readonly reply?: { readonly outcome: 'sent' | 'skipped' | 'failed' | 'unknown'; readonly detail: string };
 }
 
 /**

@@ -5,21 +5,25 @@ import { explainMailError } from '../errors';
 import { outgoingActionEventSchema, outgoingMailFromAction } from '../outgoing';
 import { mailboxForClient, ownMailboxAddresses } from './mailboxes';
 
-export type AgentReplyOutcome = { outcome: 'sent' | 'skipped' | 'failed'; detail: string };
+/** `unknown`: the send was interrupted and Graph may have sent it; it is never sent again (see the mail log). */
+export type AgentReplyOutcome = { outcome: 'sent' | 'skipped' | 'failed' | 'unknown'; detail: string };
 
 export const AGENT_REPLY_SCOPE = 'agent-reply';
-/** A claim this old that never completed (its sender crashed mid-way) may be retried. */
-const STALE_CLAIM_MS = 10 * 60_000;
+/** A claim held this long by a sender that never said how it went (it crashed mid-send) is an unknown outcome. */
+const UNANSWERED_CLAIM_MS = 10 * 60_000;
 
 /**
  * Sends the email an agent's Halo action carries to the customer, from the ticket's mailbox, with the ticket tag in
- * the subject. Idempotent per (ticket, action): a redelivered or retried event never sends a second mail.
+ * the subject. At most once per (ticket, action): the send is claimed before and its outcome recorded after. Graph
+ * retries only a 429 (nothing sent); a send interrupted after it may have left (503/504, a lost connection, a
+ * crash) cannot be looked up, so it is never sent again: it is recorded as unknown in the mail log for a person to
+ * check the mailbox's Sent Items.
  * Halo requests: none when the webhook's full payload shows the action has no email; otherwise the action's single
  * GET (plus the list, when the event names no action) and getTicket; Graph: one sendMail.
  */
 export async function sendAgentReplyForEvent(
   event: QueuedHaloEvent,
-  deps: Pick<Container, 'config' | 'halo' | 'graph' | 'stores' | 'log'>,
+  deps: Pick<Container, 'config' | 'halo' | 'graph' | 'stores' | 'log' | 'now'>,
 ): Promise<AgentReplyOutcome> {
   if (event.kind !== 'action' || event.ticketId === undefined)
     return { outcome: 'skipped', detail: 'not an action event about a ticket' };
@@ -52,15 +56,28 @@ export async function sendAgentReplyForEvent(
   if (!mail.send) return { outcome: 'skipped', detail: `action ${action.id} of ticket ${ticketId}: ${mail.reason}` };
 
   const key = `${ticketId}:${action.id}`;
-  const claim = await deps.stores.dedupe.claim(
-    AGENT_REPLY_SCOPE,
-    key,
-    { mailbox: mailbox.id, subject: mail.send.message.subject },
-    { staleAfterMs: STALE_CLAIM_MS },
-  );
+  const what = `the email of action ${action.id} on ticket ${ticketId}`;
+  const claim = await deps.stores.dedupe.claim(AGENT_REPLY_SCOPE, key, {
+    mailbox: mailbox.id,
+    subject: mail.send.message.subject,
+  });
   if (!claim.claimed) {
-    const state = claim.existing.status === 'completed' ? 'was already sent' : 'is being sent by another invocation';
-    return { outcome: 'skipped', detail: `the email of action ${action.id} on ticket ${ticketId} ${state}` };
+    const existing = claim.existing;
+    if (existing.status === 'completed') {
+      const earlier = existing.result as { outcome?: string } | null;
+      const state =
+        earlier?.outcome === 'unknown' ? 'was interrupted earlier and is not sent again' : 'was already sent';
+      return { outcome: 'skipped', detail: `${what} ${state}` };
+    }
+    const heldMs = deps.now().getTime() - Date.parse(existing.claimedAt);
+    if (heldMs < UNANSWERED_CLAIM_MS)
+      return { outcome: 'skipped', detail: `${what} is being sent by another invocation` };
+    // Its sender stopped without recording how the send went: it may have gone out.
+    return recordUnknown(
+      deps,
+      { mailbox, key, ticketId, subject: mail.send.message.subject, what },
+      'its sender stopped mid-send',
+    );
   }
   const { message } = mail.send;
   try {
@@ -75,17 +92,49 @@ export async function sendAgentReplyForEvent(
       { saveToSentItems: true },
     );
   } catch (error) {
-    // Not sent: give the claim back so that a retry of the event may send it.
+    const failure = asErrorLike(error);
+    const explained = explainMailError(failure, { operation: 'send', mailbox: mailbox.address });
+    if (mayHaveBeenSent(failure)) {
+      return recordUnknown(deps, { mailbox, key, ticketId, subject: message.subject, what }, explained.message);
+    }
+    // Refused (4xx, a 429 after retries): nothing was sent, so the claim goes back and a retry of the event may send.
     await deps.stores.dedupe.release(AGENT_REPLY_SCOPE, key);
-    const explained = explainMailError(asErrorLike(error), { operation: 'send', mailbox: mailbox.address });
     deps.log.warn('agent reply not sent', { ticketId, actionId: action.id, reason: explained.message });
     return { outcome: 'failed', detail: explained.message };
   }
-  await deps.stores.dedupe.complete(AGENT_REPLY_SCOPE, key, { mailbox: mailbox.id, recipients: mail.recipients });
+  await deps.stores.dedupe.complete(AGENT_REPLY_SCOPE, key, {
+    outcome: 'sent',
+    mailbox: mailbox.id,
+    recipients: mail.recipients,
+  });
   return {
     outcome: 'sent',
     detail: `sent "${message.subject}" from ${mailbox.address} to ${mail.recipients} recipient(s)`,
   };
+}
+
+/** No answer (network, timeout) or a 5xx: Graph may have accepted the mail before the answer was lost. */
+function mayHaveBeenSent(failure: { status?: number }): boolean {
+  return failure.status === undefined || failure.status >= 500;
+}
+
+/** Records a send whose outcome is unknown: the claim completes as unknown, and the mail log says what to check. */
+async function recordUnknown(
+  deps: Pick<Container, 'stores' | 'log'>,
+  send: { mailbox: { id: string; address: string }; key: string; ticketId: number; subject: string; what: string },
+  reason: string,
+): Promise<AgentReplyOutcome> {
+  const detail = `${send.what} may or may not have been sent (${reason}); it is not sent again: check Sent Items of ${send.mailbox.address}`;
+  await deps.stores.dedupe.complete(AGENT_REPLY_SCOPE, send.key, { outcome: 'unknown', reason });
+  await deps.stores.mailLog.upsert({
+    mailbox: send.mailbox.id,
+    messageId: `agent-reply:${send.key}`,
+    fate: `reply outcome unknown: ${detail}`,
+    ticketId: send.ticketId,
+    subject: send.subject,
+  });
+  deps.log.error('agent reply outcome unknown; not sent again', { ticketId: send.ticketId, reason });
+  return { outcome: 'unknown', detail };
 }
 
 async function newestActionId(halo: HaloClient, ticketId: number): Promise<number | undefined> {
