@@ -132,7 +132,12 @@ describe('script automation end to end (real worker process)', () => {
       stack.halo.resetCounters();
       stack.halo.faults.add({ method: 'POST', path: '^/api/Actions$', times: 1, effect: { kind: 'lostAnswer' } });
       if (lookup === 'fails once') {
-        stack.halo.faults.add({ method: 'GET', path: '^/api/Actions\\?', times: 1, effect: { kind: 'status', status: 400 } });
+        stack.halo.faults.add({
+          method: 'GET',
+          path: '^/api/Actions\\?',
+          times: 1,
+          effect: { kind: 'status', status: 400 },
+        });
       }
       const { action } = await stack.halo.agentAddsAction({ ticket_id: 1004, outcome_id: EMAIL_USER, note: lookup });
       const jobId = jobIdFor(`haloAction:1004:${action?.id}:hello-strict`);

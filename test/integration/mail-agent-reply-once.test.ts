@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { type Stack, startStack } from '../../dev/stack';
 import { sendAgentReplyForEvent } from '../../shared/mail/useCases';
+import { actionAddedEvent } from './mail-helpers';
 
 describe('mail: an agent reply is never sent twice', () => {
   let stack: Stack;
@@ -22,14 +23,7 @@ describe('mail: an agent reply is never sent twice', () => {
       { ticket_id: 1001, outcome_id: 1, note, sendemail: true, emailto: 'megan.bowen@contoso.com' },
     ]);
     assert.ok(action);
-    return {
-      deliveryId: randomUUID(),
-      event: 'Action Added',
-      kind: 'action' as const,
-      ticketId: 1001,
-      actionId: action.id,
-      rawSize: 100,
-    };
+    return actionAddedEvent(1001, action.id);
   };
   const sendMails = () => stack.graph.requests().filter((r) => r.path.endsWith('/sendMail'));
 

@@ -3,7 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { type Stack, startStack } from '../../dev/stack';
 import { mailboxScanQueue, sendAgentReplyForEvent } from '../../shared/mail/useCases';
-import { MSP_TENANT, SUPPORT, scanNow, settle, ticketsWithSummary, uniqueSubject } from './mail-helpers';
+import {
+  actionAddedEvent,
+  MSP_TENANT,
+  SUPPORT,
+  scanNow,
+  settle,
+  ticketsWithSummary,
+  uniqueSubject,
+} from './mail-helpers';
 
 const CONTOSO_TENANT = '11111111-1111-4111-8111-111111111111';
 
@@ -227,14 +235,7 @@ describe('mail: Graph notifications, subscriptions and agent replies', () => {
       },
     ]);
     assert.ok(action);
-    const event = {
-      deliveryId: randomUUID(),
-      event: 'Action Added',
-      kind: 'action' as const,
-      ticketId: 1001,
-      actionId: action.id,
-      rawSize: 100,
-    };
+    const event = actionAddedEvent(1001, action.id);
     const sentBefore = stack.graph.sentMail().length;
     const first = await sendAgentReplyForEvent(event, stack.container);
     assert.equal(first.outcome, 'sent', first.detail);

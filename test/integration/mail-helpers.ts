@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 // Shared by the mail-*.test.ts files: the support mailbox of the demo config and small readers of the outcome.
 import type { Stack } from '../../dev/stack';
 
@@ -43,4 +44,16 @@ export function attachmentNames(stack: Stack, ticketId: number): string[] {
   return [...stack.halo.store.tables.attachments.values()]
     .filter((a) => a.ticket_id === ticketId)
     .map((a) => String(a.filename));
+}
+
+/** A queued "action added" webhook event about one action of a ticket, as the agent-reply flow receives it. */
+export function actionAddedEvent(ticketId: number, actionId: number) {
+  return {
+    deliveryId: randomUUID(),
+    event: 'Action Added',
+    kind: 'action' as const,
+    ticketId,
+    actionId,
+    rawSize: 100,
+  };
 }
