@@ -2,6 +2,7 @@
 // real Halo is configured (local.settings.json without HALO_BASE_URL). Each command group lives in dev/cli/<group>.ts
 // and is listed here once.
 
+import { runInFlow } from '../shared/runtime/flow';
 import { checkCommands } from './cli/check';
 import type { CliCommand } from './cli/command';
 import { UsageError } from './cli/command';
@@ -32,7 +33,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
+// Its Halo requests count under the flow `cli` (functions the CLI runs in process count under their own).
+runInFlow('cli', () => main(process.argv.slice(2))).then(
   (code) => process.exit(code),
   (error) => {
     console.error(`halo-bridge cli: ${(error as Error).message}`);

@@ -152,7 +152,7 @@ export const consoleFailures = defineHttp({
 
 /**
  * `GET /api/console/budget`: Halo requests per budget window by flow over 24 hours, against the budget, with the
- * 429s. The shared Halo budget (issue 9) records the history; until it is wired in, the page says it is not enabled.
+ * 429s, from the shared Halo budget's history (shared/halo/budget/history.ts).
  */
 export const consoleBudget = defineHttp({
   name: 'consoleBudget',
@@ -161,7 +161,7 @@ export const consoleBudget = defineHttp({
   authLevel: 'anonymous',
   handler: (request, _context, app) =>
     serveConsoleRead(request, app, {
-      load: async (_request, state) => ({ ok: true, data: await budgetView(undefined, state.now()) }),
+      load: async (_request, state) => ({ ok: true, data: await budgetView(app.haloBudget.history, state.now()) }),
       page: budgetPage,
     }),
 });

@@ -105,6 +105,8 @@ async function withServices(verbose: boolean, use: (services: Services) => Promi
   try {
     return await use(services);
   } finally {
+    // What the command cost in Halo requests goes into the shared budget's history (flow `cli`).
+    await services.container.haloBudget.flushUsage().catch(() => undefined);
     await services.stop();
   }
 }

@@ -9,7 +9,7 @@ var flowQueues = ['halo-events', 'job-results', 'tenant-sync', 'entra-sync', 'in
 var jobQueues = [for group in workerGroups: 'jobs-${group}']
 var queues = concat(flowQueues, jobQueues)
 var poisonQueues = [for queue in queues: '${queue}-poison']
-var tables = ['checkpoints', 'subscriptions', 'dedupe', 'jobs', 'runs', 'maillog', 'workers', 'queuefailures']
+var tables = ['checkpoints', 'subscriptions', 'dedupe', 'jobs', 'runs', 'maillog', 'workers', 'queuefailures', 'halobudget', 'halousage']
 var containers = ['reports', 'payloads', 'config', 'deploymentpackage']
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {

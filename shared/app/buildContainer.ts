@@ -1,4 +1,4 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import { createHash, type KeyObject, randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
 import type { AppSettings } from '../config/appSettings';
@@ -7,19 +7,28 @@ import { fixedConfig, type LiveConfig } from '../config/liveConfig';
 import { createGraphClientFactory, type GraphClientFactory } from '../graph';
 import type { GraphCredentialOptions } from '../graph/credentials';
 import { createHaloClient } from '../halo';
+import { type BudgetGate, createBudgetGate, memoryLedger } from '../halo/budget/gate';
+import { budgetHistory } from '../halo/budget/history';
+import { documentLedger } from '../halo/budget/ledger';
+import { createUsageRecorder } from '../halo/budget/usage';
+import { budgetRules } from '../halo/budget/window';
 import { importPrivateKey } from '../jobs';
+import type { Logger } from '../runtime/logger';
 import { createLogger, type LogSink } from '../runtime/logger';
 import { KeyVaultSecretProvider, LocalSecretProvider, type SecretProvider } from '../secrets';
 import {
   checkpointStore,
   connectionFromAppSettings,
   dedupeStore,
+  haloBudgetStore,
+  haloUsageStore,
   jobStore,
   mailLogStore,
   queueFailureStore,
   reportStore,
   retentionStore,
   runStore,
+  type StorageConnection,
   subscriptionStore,
   workerStore,
 } from '../storage';
@@ -56,6 +65,15 @@ export function buildContainer(
     return options.azureCredential();
   });
   const storage = connectionFromAppSettings(settings, settings.AzureWebJobsStorage ? undefined : credential());
+  const haloLog = log.child({ component: 'halo' });
+  const usageStore = haloUsageStore(storage);
+  const usage = createUsageRecorder({
+    sink: usageStore,
+    instance: randomUUID().slice(0, 8),
+    now: Date.now,
+    log: haloLog,
+  });
+  const budget = haloBudgetFor(settings, storage, haloLog);
   const halo = createHaloClient({
     baseUrl: settings.HALO_BASE_URL,
     authUrl: settings.HALO_AUTH_URL,
@@ -69,7 +87,9 @@ export function buildContainer(
     },
     requestTimeoutMs: settings.HALO_REQUEST_TIMEOUT_SECONDS * 1000,
     lookupSettleMs: settings.HALO_LOOKUP_SETTLE_MS,
-    log: log.child({ component: 'halo' }),
+    budget,
+    usage,
+    log: haloLog,
   });
   const clock = now;
   let signingKey: Promise<KeyObject> | undefined;
@@ -98,6 +118,13 @@ export function buildContainer(
       retention: retentionStore(storage),
     },
     reports: reportStore(storage),
+    haloBudget: {
+      history: budgetHistory(usageStore, {
+        requests: budget.rules.budget,
+        windowSeconds: settings.HALO_RATE_LIMIT_WINDOW_SECONDS,
+      }),
+      flushUsage: () => usage.flush(),
+    },
     jobSigningKey() {
       signingKey ??= secrets.get(settings.JOB_SIGNING_KEY_SECRET_NAME).then(importPrivateKey);
       signingKey.catch(() => {
@@ -106,6 +133,30 @@ export function buildContainer(
       return signingKey;
     },
   };
+}
+
+/**
+ * The Halo budget this process draws from: at HALO_BUDGET_SHARE of Halo's limit, in Table storage for every
+ * instance and the CLI (HALO_BUDGET_SCOPE=deployment, keyed by the Halo instance), or in this process only.
+ */
+function haloBudgetFor(settings: AppSettings, storage: StorageConnection, log: Logger): BudgetGate {
+  const rules = budgetRules({
+    limit: settings.HALO_RATE_LIMIT_REQUESTS,
+    windowMs: settings.HALO_RATE_LIMIT_WINDOW_SECONDS * 1000,
+    share: settings.HALO_BUDGET_SHARE,
+    interactiveReserveShare: settings.HALO_BUDGET_INTERACTIVE_RESERVE,
+    maxLease: settings.HALO_BUDGET_MAX_LEASE,
+  });
+  const key = `${settings.HALO_BASE_URL.toLowerCase()}|${settings.HALO_TENANT ?? ''}`;
+  const ledger =
+    settings.HALO_BUDGET_SCOPE === 'deployment' ? documentLedger(haloBudgetStore(storage), key, log) : memoryLedger();
+  return createBudgetGate({
+    ledger,
+    rules,
+    now: Date.now,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    log,
+  });
 }
 
 function secretProviderFor(settings: AppSettings, options: ContainerOptions): SecretProvider {

@@ -5,6 +5,7 @@ import type { ConfigStatus } from '../config/liveConfig';
 import type { GraphClientFactory } from '../graph';
 import type { GraphCredentialOptions } from '../graph/credentials';
 import type { HaloClient } from '../halo';
+import type { BudgetHistory } from '../halo/budget/history';
 import type { Logger } from '../runtime/logger';
 import type { SecretProvider } from '../secrets';
 import type {
@@ -65,6 +66,8 @@ export interface Container {
   readonly storage: StorageConnection;
   readonly stores: StateStores;
   readonly reports: ReportStore;
+  /** The shared Halo budget's history (requests per minute by flow, 429s) for the console, and a usage flush. */
+  readonly haloBudget: { readonly history: BudgetHistory; flushUsage(): Promise<void> };
   /** The Ed25519 private key that signs jobs, read from the secret store (JOB_SIGNING_KEY_SECRET_NAME). */
   jobSigningKey(): Promise<KeyObject>;
 }

@@ -45,6 +45,17 @@ export const appSettingsSchema = z.object({
   HALO_REQUEST_TIMEOUT_SECONDS: positiveInt.default(100),
   /** After a create's answer is lost: how long to wait before looking the record up in Halo. */
   HALO_LOOKUP_SETTLE_MS: z.coerce.number().int().min(0).default(2000),
+  /**
+   * Our share of Halo's limit (HALO_RATE_LIMIT_REQUESTS per window): leave room for Halo's own Integrator and other
+   * tools that use the same API application limit.
+   */
+  HALO_BUDGET_SHARE: z.coerce.number().gt(0).max(1).default(0.8),
+  /** Share of our budget that bulk syncs leave free while interactive work (mail, scripts, webhooks) is active. */
+  HALO_BUDGET_INTERACTIVE_RESERVE: z.coerce.number().min(0).max(0.5).default(0.1),
+  /** The most requests one instance leases from the shared budget at a time. */
+  HALO_BUDGET_MAX_LEASE: positiveInt.default(10),
+  /** `deployment`: one budget in Table storage for every instance and the CLI; `process`: this process only. */
+  HALO_BUDGET_SCOPE: z.enum(['deployment', 'process']).default('deployment'),
 
   GRAPH_CLIENT_ID: text.optional(),
   GRAPH_CLIENT_SECRET: text.optional(),

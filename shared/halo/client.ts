@@ -3,10 +3,13 @@ import { formatIssues } from '../config/zodIssues';
 import type { Logger } from '../runtime/logger';
 import { createTokenFetcher } from './auth';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff';
+import { type BudgetGate, createBudgetGate, memoryLedger } from './budget/gate';
+import type { UsageRecorder } from './budget/usage';
+import { budgetRules, type HaloLane } from './budget/window';
 import { createOnce, type FindExisting } from './createOnce';
 import { HaloReportError, HaloResponseError } from './errors';
 import { chunk, extractPage, HALO_MAX_PAGE_SIZE, isLastPage, writtenRecords } from './paging';
-import { createRollingWindowLimiter, HALO_DEFAULT_RATE_LIMIT, type RateLimit } from './rateLimiter';
+import { HALO_DEFAULT_RATE_LIMIT, type RateLimit } from './rateLimiter';
 import {
   type ActionDraft,
   type AttachmentDraft,
@@ -74,6 +77,26 @@ export interface HaloClientOptions {
   requestTimeoutMs?: number;
   /** After a write's answer is lost: wait this long before looking the records up. Default 2 s. */
   lookupSettleMs?: number;
+  /**
+   * The budget every request draws from: pass the deployment's shared one (createBudgetGate over the halobudget
+   * table). Default: a budget in this process only, at `rateLimit` (all of it: nobody else is accounted for).
+   */
+  budget?: BudgetGate;
+  /** Where requests per minute and flow are counted (the console's chart). Default: nowhere. */
+  usage?: UsageRecorder;
+  /** The lane of this client's requests (default interactive); `view()` gives other lanes. */
+  lane?: HaloLane;
+}
+
+/** Which lane a client's requests take, and which flow they are counted for. */
+export interface HaloClientView {
+  /**
+   * `interactive` (default): a mail becoming a ticket, a script result, a webhook's reads. `bulk`: syncs. Bulk work
+   * is paced and leaves room for interactive work (shared/halo/budget/window.ts).
+   */
+  lane?: HaloLane;
+  /** The flow requests are counted for; default: the function being run (shared/runtime/flow.ts). */
+  flow?: string;
 }
 
 export interface ListOptions {
@@ -168,6 +191,9 @@ export interface HaloClient {
   /** A ticket's (or one action's) attachments, without their content. */
   listAttachments(query: { ticket_id: number; action_id?: number }): Promise<HaloAttachment[]>;
 
+  /** The same client (token, budget, stats) for another lane or flow: `halo.view({ lane: 'bulk' })`. */
+  view(view: HaloClientView): HaloClient;
+  readonly lane: HaloLane;
   stats(): HaloStats;
 }
 
@@ -217,7 +243,22 @@ export function createHaloClient(options: HaloClientOptions): HaloClient {
     byPath: {},
   };
 
-  const limiter = createRollingWindowLimiter(options.rateLimit ?? HALO_DEFAULT_RATE_LIMIT, { now, sleep });
+  const limit = options.rateLimit ?? HALO_DEFAULT_RATE_LIMIT;
+  const budget =
+    options.budget ??
+    createBudgetGate({
+      ledger: memoryLedger(),
+      rules: budgetRules({
+        limit: limit.requests,
+        windowMs: limit.windowMs,
+        share: 1,
+        interactiveReserveShare: 0.1,
+        maxLease: 10,
+      }),
+      now,
+      sleep,
+      log: options.log,
+    });
   const fetchToken = createTokenFetcher({
     baseUrl,
     authUrl: options.authUrl,
@@ -236,11 +277,13 @@ export function createHaloClient(options: HaloClientOptions): HaloClient {
     },
   });
   const tokens = createTokenCache(fetchToken, now);
-  const deps: TransportDeps = {
+  const core: TransportDeps = {
     apiUrl: `${baseUrl}/api`,
     userAgent,
     retry,
-    limiter,
+    budget,
+    usage: options.usage,
+    lane: options.lane ?? 'interactive',
     tokens,
     secrets: () => [options.clientSecret, ...tokens.known()],
     log: options.log,
@@ -251,6 +294,12 @@ export function createHaloClient(options: HaloClientOptions): HaloClient {
     stats,
     timeoutMs: options.requestTimeoutMs ?? 100_000,
   };
+  return buildClient(core, options);
+}
+
+/** The client's operations over one transport (and so one lane and flow); `view` builds another over the same. */
+function buildClient(deps: TransportDeps, options: Pick<HaloClientOptions, 'log' | 'lookupSettleMs'>): HaloClient {
+  const { stats, sleep } = deps;
 
   const get = (path: string, query?: Query) => send(deps, { method: 'GET', path, query });
 
@@ -447,8 +496,11 @@ export function createHaloClient(options: HaloClientOptions): HaloClient {
       return parseRows(attachmentSchema, extractPage(body, 'attachments').rows, 'GET /Attachment');
     },
 
+    view: (view) =>
+      buildClient({ ...deps, lane: view.lane ?? deps.lane, ...(view.flow ? { flow: view.flow } : {}) }, options),
+    lane: deps.lane,
     stats() {
-      return { ...stats, throttledWaits: limiter.waits, byPath: { ...stats.byPath } };
+      return { ...stats, throttledWaits: deps.budget.stats().waits, byPath: { ...stats.byPath } };
     },
   };
 }

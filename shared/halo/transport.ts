@@ -1,7 +1,10 @@
+import { currentFlow } from '../runtime/flow';
 import type { Logger } from '../runtime/logger';
 import { decideRetry, parseRetryAfterMs, type RetryPolicy } from './backoff';
+import type { BudgetGate } from './budget/gate';
+import type { UsageRecorder } from './budget/usage';
+import type { HaloLane } from './budget/window';
 import { extractHaloMessage, HaloApiError, HaloOutcomeUnknownError } from './errors';
-import type { RollingWindowLimiter } from './rateLimiter';
 import type { TokenCache } from './token';
 
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -27,7 +30,12 @@ export interface TransportDeps {
   apiUrl: string;
   userAgent: string;
   retry: RetryPolicy;
-  limiter: RollingWindowLimiter;
+  /** Every request takes one request's worth of the (shared) budget in its lane first. */
+  budget: BudgetGate;
+  lane: HaloLane;
+  /** Counted for the console; default: the current function (runInFlow). */
+  flow?: string;
+  usage: UsageRecorder | undefined;
   tokens: TokenCache;
   secrets: () => readonly string[];
   log: Logger;
@@ -105,8 +113,12 @@ export async function send(deps: TransportDeps, request: HaloRequest): Promise<u
   const idempotent = request.idempotent ?? request.method !== 'POST';
   let retries = 0;
   let reauthenticated = false;
+  const flow = deps.flow ?? currentFlow() ?? 'other';
+  // A 429 is waited out by the budget (everyone waits for the window), so 429s are retried until the window has
+  // certainly passed twice, not for a fixed count: a retry budget shorter than the window fails in bursts.
+  const rateLimitDeadline = deps.now() + 2 * deps.budget.rules.windowMs + 60_000;
   for (let attempt = 1; ; attempt++) {
-    await deps.limiter.acquire();
+    await deps.budget.acquire(deps.lane);
     const token = await deps.tokens.get();
     deps.stats.requests++;
     deps.stats.byPath[key] = (deps.stats.byPath[key] ?? 0) + 1;
@@ -140,7 +152,20 @@ export async function send(deps: TransportDeps, request: HaloRequest): Promise<u
       deps.log.info('halo token refused, refreshing once', { path: logPath });
       continue;
     }
-    if (status === 429) deps.stats.rateLimited++;
+    deps.usage?.count(flow, deps.lane, status === 429);
+    if (status === 429) {
+      deps.stats.rateLimited++;
+      await deps.budget.rateLimited(parseRetryAfterMs(retryAfter, deps.now()));
+      if (deps.now() < rateLimitDeadline) {
+        deps.stats.retries++;
+        deps.log.warn('halo answered 429; every instance waits out the window, then this request is retried', {
+          method: request.method,
+          path: logPath,
+          lane: deps.lane,
+        });
+        continue;
+      }
+    }
     const mayHaveHappened = status >= 500 || (status === 0 && !NOT_SENT_CODES.has(networkCode(networkError) ?? ''));
     if (!idempotent && mayHaveHappened) {
       deps.stats.outcomesUnknown++;

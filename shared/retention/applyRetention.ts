@@ -31,6 +31,7 @@ export async function applyRetention(
     await store.purgeJobs(before(policy.jobsDays), FINISHED_JOB_STATUSES, limit),
     await store.purgeMailLog(before(policy.mailLogDays), limit),
     await store.purgeQueueFailures(before(policy.queueFailuresDays), limit),
+    await store.purgeHaloUsage(before(policy.haloUsageDays), limit),
   ];
   return {
     tables,

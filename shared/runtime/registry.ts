@@ -2,6 +2,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext, t
 import { rootContainer } from '../app/compositionRoot';
 import type { Container } from '../app/container';
 import { poisonQueueName } from '../storage/names';
+import { flowOfFunction, runInFlow } from './flow';
 
 export type AuthLevel = 'anonymous' | 'function' | 'admin';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -62,8 +63,14 @@ function container(): Promise<Container> {
   return provider();
 }
 
+/** Every invocation runs in its function's flow (what it costs, e.g. Halo requests, is attributed to it). */
+function inFlow<A extends unknown[], R>(name: string, handler: (...args: A) => Promise<R>) {
+  const flow = flowOfFunction(name);
+  return (...args: A): Promise<R> => runInFlow(flow, () => handler(...args));
+}
+
 export function defineHttp(definition: Omit<HttpFunction, 'kind'>): HttpFunction {
-  const fn: HttpFunction = { kind: 'http', ...definition };
+  const fn: HttpFunction = { kind: 'http', ...definition, handler: inFlow(definition.name, definition.handler) };
   definitions.push(fn);
   app.http(fn.name, {
     route: fn.route,
@@ -75,7 +82,7 @@ export function defineHttp(definition: Omit<HttpFunction, 'kind'>): HttpFunction
 }
 
 export function defineTimer(definition: Omit<TimerFunction, 'kind'>): TimerFunction {
-  const fn: TimerFunction = { kind: 'timer', ...definition };
+  const fn: TimerFunction = { kind: 'timer', ...definition, handler: inFlow(definition.name, definition.handler) };
   definitions.push(fn);
   app.timer(fn.name, {
     schedule: fn.schedule,
@@ -107,7 +114,8 @@ export function poisonFunctionName(functionName: string): string {
   return `${functionName}Poison`;
 }
 
-function registerQueue(fn: QueueFunction): void {
+function registerQueue(definition: QueueFunction): void {
+  const fn: QueueFunction = { ...definition, handler: inFlow(definition.name, definition.handler) };
   definitions.push(fn);
   app.storageQueue(fn.name, {
     queueName: fn.queueName,

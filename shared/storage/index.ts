@@ -13,6 +13,8 @@ export * from './tables/checkpoints';
 export * from './tables/dedupe';
 export * from './tables/ensureTables';
 export * from './tables/entityTable';
+export * from './tables/haloBudget';
+export * from './tables/haloUsage';
 export * from './tables/jobs';
 export * from './tables/mailLog';
 export * from './tables/queueFailures';

@@ -30,6 +30,10 @@ export const TABLES = {
   mailLog: 'maillog',
   workers: 'workers',
   queueFailures: 'queuefailures',
+  /** The shared Halo rate budget: one row per Halo instance, drawn from by every instance and the CLI. */
+  haloBudget: 'halobudget',
+  /** Halo requests and 429s per minute by flow (the console's chart). */
+  haloUsage: 'halousage',
 } as const;
 
 export const BLOB_CONTAINERS = {

@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import { backoffDelayMs, decideRetry, parseRetryAfterMs } from '../../shared/halo/backoff';
 import { extractHaloMessage, HaloApiError } from '../../shared/halo/errors';
 import { chunk, extractPage, isLastPage, writtenRecords } from '../../shared/halo/paging';
-import { createRollingWindowLimiter } from '../../shared/halo/rateLimiter';
 import { createTokenCache } from '../../shared/halo/token';
 
 const policy = { maxRetries: 5, baseDelayMs: 100, maxDelayMs: 1_000 };
@@ -132,35 +131,6 @@ describe('Halo error bodies', () => {
     assert.ok(!error.message.includes('abc12345'));
     assert.ok(!error.message.includes('abcdefghijkl'));
     assert.match(error.message, /Halo GET .* failed with HTTP 400/);
-  });
-});
-
-describe('Halo rolling-window limiter', () => {
-  it('lets `requests` through per window and makes the next wait until the oldest leaves it', async () => {
-    let now = 0;
-    const sleeps: number[] = [];
-    const limiter = createRollingWindowLimiter(
-      { requests: 3, windowMs: 1_000 },
-      {
-        now: () => now,
-        sleep: async (ms) => {
-          sleeps.push(ms);
-          now += ms;
-        },
-      },
-    );
-    await limiter.acquire();
-    now = 100;
-    await limiter.acquire();
-    now = 200;
-    await limiter.acquire();
-    assert.equal(limiter.waits, 0);
-    await limiter.acquire();
-    assert.deepEqual(sleeps, [800]);
-    assert.equal(now, 1_000);
-    await Promise.all([limiter.acquire(), limiter.acquire()]);
-    assert.equal(limiter.waits, 3);
-    assert.deepEqual(sleeps, [800, 100, 100]);
   });
 });
 

@@ -21,6 +21,7 @@ describe('integration config: retention', () => {
       mailLogDays: 90,
       jobsDays: 90,
       queueFailuresDays: 90,
+      haloUsageDays: 7,
       dedupeDays: 30,
       maxDeletesPerTable: 5_000,
     };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { currentFlow } from '../../shared/runtime/flow';
 import {
   defineHttp,
   defineQueue,
@@ -57,8 +58,11 @@ describe('registry: host registrations', () => {
     assert.equal(registeredFunctions().filter((fn) => fn.name === 'regQueuePoison').length, 0);
   });
 
-  it('defineQueue with a poisonHandler also registers <name>Poison on <queue>-poison', () => {
-    const poisonHandler = async () => {};
+  it('defineQueue with a poisonHandler also registers <name>Poison on <queue>-poison', async () => {
+    const flows: (string | undefined)[] = [];
+    const poisonHandler = async () => {
+      flows.push(currentFlow());
+    };
     const fn = defineQueue({ name: 'regEvents', queueName: 'halo-events', handler: async () => {}, poisonHandler });
     assert.equal(fn.poisonHandler, poisonHandler);
     assert.equal(poisonFunctionName('regEvents'), 'regEventsPoison');
@@ -68,7 +72,10 @@ describe('registry: host registrations', () => {
     assert.equal(binding.connection, 'AzureWebJobsStorage');
     const twin = registeredFunctions().find((f) => f.name === 'regEventsPoison');
     assert.equal(twin?.kind, 'queue');
-    assert.equal(twin?.kind === 'queue' && twin.handler, poisonHandler);
+    assert.ok(twin?.kind === 'queue');
+    // The registered handler is the poison handler, run in its function's flow (Halo usage is attributed to it).
+    await twin.handler({}, {} as never, {} as never);
+    assert.deepEqual(flows, ['regEvents']);
   });
 
   it('records every definition for the local runner, in order', () => {

@@ -25,6 +25,8 @@ export const retentionConfigSchema = z
     jobsDays: days(1, 90),
     /** Poison-message records, by failedAt. */
     queueFailuresDays: days(1, 90),
+    /** Halo requests per minute by flow (the console's chart), by minute. */
+    haloUsageDays: days(1, 7),
     /**
      * Completed idempotency keys (mail, webhook deliveries, jobs, sync write batches), by completedAt. A key must
      * outlive every retry and redelivery window (queue retries, Halo webhook re-sends, job expiry), hence 7 days

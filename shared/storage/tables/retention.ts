@@ -3,6 +3,7 @@ import type { StorageConnection } from '../connection';
 import { ConcurrencyError } from '../errors';
 import { TABLES, type TableName } from '../names';
 import { type EntityTable, entityTable } from './entityTable';
+import { usageMinute } from './haloUsage';
 
 /** What one purge of one table did. */
 export interface PurgeOutcome {
@@ -70,6 +71,8 @@ export interface RetentionStore {
   purgeMailLog(before: Date, limit: number): Promise<PurgeOutcome>;
   /** Poison-message records that failed before the cutoff. */
   purgeQueueFailures(before: Date, limit: number): Promise<PurgeOutcome>;
+  /** Halo usage minutes (per flow) before the cutoff. */
+  purgeHaloUsage(before: Date, limit: number): Promise<PurgeOutcome>;
 }
 
 export function retentionStore(connection: StorageConnection): RetentionStore {
@@ -79,6 +82,7 @@ export function retentionStore(connection: StorageConnection): RetentionStore {
     jobs: entityTable(connection, TABLES.jobs),
     mailLog: entityTable(connection, TABLES.mailLog),
     queueFailures: entityTable(connection, TABLES.queueFailures),
+    haloUsage: entityTable(connection, TABLES.haloUsage),
   };
   const iso = (at: Date) => {
     if (Number.isNaN(at.getTime())) throw new RangeError('the retention cutoff is not a valid date');
@@ -99,5 +103,7 @@ export function retentionStore(connection: StorageConnection): RetentionStore {
     },
     purgeMailLog: (before, limit) => purgeRows(tables.mailLog, odata`processedAt lt ${iso(before)}`, limit),
     purgeQueueFailures: (before, limit) => purgeRows(tables.queueFailures, odata`failedAt lt ${iso(before)}`, limit),
+    purgeHaloUsage: (before, limit) =>
+      purgeRows(tables.haloUsage, odata`PartitionKey lt ${usageMinute(new Date(iso(before)))}`, limit),
   };
 }

@@ -58,6 +58,11 @@ export type SyncDeps = Pick<
   'config' | 'graph' | 'graphForApp' | 'halo' | 'log' | 'now' | 'secrets' | 'storage' | 'stores' | 'reports'
 >;
 
+/** Syncs are bulk work: their Halo requests take the bulk lane, which leaves room for interactive work. */
+export function inBulkLane<D extends Pick<Container, 'halo'>>(deps: D): D {
+  return deps.halo.lane === 'bulk' ? deps : { ...deps, halo: deps.halo.view({ lane: 'bulk' }) };
+}
+
 export interface RunContext {
   readonly runId: string;
   readonly mode: string;

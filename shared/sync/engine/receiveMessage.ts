@@ -1,6 +1,6 @@
 import { readQueueTriggerMetadata } from '../../runtime/poison';
 import { MessageValidationError, typedQueue } from '../../storage';
-import type { SyncDefinition, SyncDeps } from './definition';
+import { inBulkLane, type SyncDefinition, type SyncDeps } from './definition';
 import { sourceMessageSchema } from './messages';
 import { type SyncSourceResult, syncSource } from './syncTenant';
 
@@ -28,7 +28,7 @@ export async function receiveSourceMessage(
     return { status: 'invalid', reason: error.message };
   }
   const { dequeueCount } = readQueueTriggerMetadata(triggerMetadata);
-  return syncSource(deps, sync, decoded, { dequeueCount });
+  return syncSource(inBulkLane(deps), sync, decoded, { dequeueCount });
 }
 
 function queueOf(deps: SyncDeps, sync: SyncDefinition) {

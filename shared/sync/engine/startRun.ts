@@ -1,6 +1,6 @@
 import { redact } from '../../runtime/redact';
 import { newRunId, typedQueue } from '../../storage';
-import { APPLY_MODE, type SyncDefinition, type SyncDeps, type SyncSource } from './definition';
+import { APPLY_MODE, inBulkLane, type SyncDefinition, type SyncDeps, type SyncSource } from './definition';
 import { maybeFinishRun } from './finishRun';
 import { acquireLease, isLeaseActive, type LeaseHolder, readLease, releaseLease } from './lease';
 import { sourceMessageSchema } from './messages';
@@ -87,7 +87,7 @@ export async function startRun(deps: StartDeps, sync: SyncDefinition, options: S
   summary.tenants = sources.length;
   const run = await deps.stores.runs.start(sync.storageName, { runId, summary, counts: { tenants: sources.length } });
   try {
-    Object.assign(summary, await sync.prepareRun(deps, { runId, mode, log }));
+    Object.assign(summary, await sync.prepareRun(inBulkLane(deps), { runId, mode, log }));
     await deps.stores.runs.upsert({ ...run, summary });
     const now = deps.now();
     for (const s of sources) {
