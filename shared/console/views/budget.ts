@@ -1,20 +1,7 @@
-/** One minute of Halo requests by one flow, as the shared Halo budget records them. */
-export interface HaloBudgetMinute {
-  /** The minute's start, ISO 8601 (UTC). */
-  readonly minute: string;
-  /** Which flow sent them: `mail`, `automation`, `tenant-sync`, `console`, … */
-  readonly flow: string;
-  readonly requests: number;
-  /** Answers Halo gave with 429 (too many requests). */
-  readonly throttled: number;
-}
+import type { BudgetHistory as HaloBudgetHistory, BudgetMinute as HaloBudgetMinute } from '../../halo/budget/history';
 
-/** Read access to the shared Halo budget's history (the budget is one set of rows every instance draws from). */
-export interface HaloBudgetHistory {
-  /** The budget: `requests` per rolling `windowSeconds`. */
-  readonly limit: { readonly requests: number; readonly windowSeconds: number };
-  minutes(since: Date, until: Date): Promise<readonly HaloBudgetMinute[]>;
-}
+/** The shared Halo budget's history, as shared/halo/budget/history.ts records and reads it. */
+export type { HaloBudgetHistory, HaloBudgetMinute };
 
 export interface BudgetBucket {
   /** Start of the bucket (ISO 8601). */

@@ -1,15 +1,9 @@
 import type { Logger } from '../../runtime/logger';
+import type { HaloUsageSample } from '../../storage/tables/haloUsage';
 import type { HaloLane } from './window';
 
-/** One minute of one flow's requests from this process (the shape of shared/storage's HaloUsageSample). */
-export interface UsageSample {
-  readonly minute: string;
-  readonly flow: string;
-  readonly lane: string;
-  readonly instance: string;
-  readonly requests: number;
-  readonly rateLimited: number;
-}
+/** One minute of one flow's requests from this process (a row of the halousage table). */
+export type UsageSample = HaloUsageSample;
 
 export interface UsageSink {
   record(samples: readonly UsageSample[]): Promise<void>;
