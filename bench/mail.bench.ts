@@ -61,7 +61,7 @@ export const benchmarks: Benchmark[] = [
   {
     name: 'mail to ticket (Graph notification → scan → Halo ticket, local runner + simulators)',
     async run(): Promise<Figure[]> {
-      const stack = await startStack({ haloRateLimit: false });
+      const stack = await startStack({ haloRateLimit: false, settings: { HALO_RATE_LIMIT_REQUESTS: '100000' } });
       try {
         await stack.runner.runTimer('graphSubscriptions');
         await scanNow(stack); // baseline

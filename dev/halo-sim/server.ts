@@ -45,6 +45,8 @@ export interface SimRequest {
   query: Record<string, string>;
   /** The status sent; -1 when the connection was dropped without an answer. */
   status: number;
+  /** When it arrived (epoch ms). */
+  at: number;
   userAgent: string;
   body?: unknown;
   /** The fault that changed this request's fate (`drop`, `status`, `lostAnswer`), if any. */
@@ -412,6 +414,7 @@ export async function startHaloSimulator(options: HaloSimulatorOptions = {}): Pr
       path: host === 'auth' ? `/auth${path}` : path,
       query: Object.fromEntries(parsedUrl.searchParams),
       status: 0,
+      at: Date.now(),
       userAgent: String(req.headers['user-agent'] ?? ''),
       ...(text && !isToken ? { body: safeJson(text) } : {}),
     };

@@ -9,7 +9,7 @@ import type { GraphCredentialOptions } from '../graph/credentials';
 import { createHaloClient } from '../halo';
 import { type BudgetGate, createBudgetGate, memoryLedger } from '../halo/budget/gate';
 import { budgetHistory } from '../halo/budget/history';
-import { documentLedger } from '../halo/budget/ledger';
+import { documentLedger, haloBudgetKey } from '../halo/budget/ledger';
 import { createUsageRecorder } from '../halo/budget/usage';
 import { budgetRules } from '../halo/budget/window';
 import { importPrivateKey } from '../jobs';
@@ -147,7 +147,7 @@ function haloBudgetFor(settings: AppSettings, storage: StorageConnection, log: L
     interactiveReserveShare: settings.HALO_BUDGET_INTERACTIVE_RESERVE,
     maxLease: settings.HALO_BUDGET_MAX_LEASE,
   });
-  const key = `${settings.HALO_BASE_URL.toLowerCase()}|${settings.HALO_TENANT ?? ''}`;
+  const key = haloBudgetKey(settings.HALO_BASE_URL, settings.HALO_TENANT);
   const ledger =
     settings.HALO_BUDGET_SCOPE === 'deployment' ? documentLedger(haloBudgetStore(storage), key, log) : memoryLedger();
   return createBudgetGate({

@@ -70,3 +70,8 @@ export function documentLedger(store: JsonDocumentStore, key: string, log: Logge
     write: (state, version) => store.write(key, encode(state), version),
   };
 }
+
+/** The budget row of one Halo instance: every process that talks to the same Halo must use the same key. */
+export function haloBudgetKey(baseUrl: string, tenant: string | undefined): string {
+  return `${baseUrl.replace(/\/+$/, '').toLowerCase()}|${tenant ?? ''}`;
+}
