@@ -5,7 +5,7 @@ import type { LogEntry } from '../../shared/runtime/logger';
 import { newRunId, type RunRecord } from '../../shared/storage';
 import { acquireLease, type RunSummary, requireSync, startRun, syncSource } from '../../shared/sync';
 import { saveSourceState } from '../../shared/sync/engine/tenantState';
-import { haloApiRequests, postSync, settleRun, TENANTS } from './sync-helpers';
+import { contactsByOid, haloApiRequests, postSync, settleRun, TENANTS } from './sync-helpers';
 
 const SCHEDULE = { scope: 'tenant-sync', key: 'schedule' } as const;
 const LONG_AGO = '2000-01-01T00:00:00.000Z';
@@ -22,14 +22,6 @@ describe('tenant sync: one apply run at a time', () => {
   const summaryOf = (run: RunRecord) => run.summary as RunSummary;
   const refusalsLogged = () =>
     logs.filter((e) => e.level === 'warn' && /^scheduled tenant sync not started/.test(e.message));
-  const contactsByOid = () => {
-    const counts = new Map<string, number>();
-    for (const user of stack.halo.store.tables.users.values()) {
-      const oid = String(user.azureoid ?? '');
-      if (oid !== '') counts.set(oid, (counts.get(oid) ?? 0) + 1);
-    }
-    return counts;
-  };
 
   before(async () => {
     stack = await startStack({ sink: (entry) => logs.push(entry) });
@@ -81,7 +73,7 @@ describe('tenant sync: one apply run at a time', () => {
     const planned = await settleRun(stack, String(plan.json.runId));
     assert.equal(summaryOf(planned.run).whileApplying, run.runId);
 
-    const oids = contactsByOid();
+    const oids = contactsByOid(stack);
     const duplicates = [...oids].filter(([, n]) => n > 1);
     assert.deepEqual(duplicates, [], 'no contact created twice');
     for (const oid of [

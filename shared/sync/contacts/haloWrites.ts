@@ -54,7 +54,11 @@ function linkFields(link: HaloAzureTenantLink): HaloAzureTenantLink {
   ) as unknown as HaloAzureTenantLink;
 }
 
-/** Drops the creates whose contact (by Entra object id) the company already has: one read, only when recovering. */
+/**
+ * Drops the creates whose contact the company already has: one read, only when recovering. Halo's list rows carry
+ * no `azureoid` (the OpenAPI's Users_List), so a contact is known by its Entra object id where the row has one, else
+ * by its email address (a create is only planned for an address the company did not have).
+ */
 async function withoutCreatedContacts(
   deps: Pick<Container, 'halo'>,
   plan: TenantPlan,
@@ -64,6 +68,14 @@ async function withoutCreatedContacts(
   const contacts = usersFromList(
     await deps.halo.list('/Users', { key: 'users', query: { client_id: plan.match.clientId, includeinactive: true } }),
   );
-  const known = new Set(contacts.map((c) => c.azureoid.trim().toLowerCase()).filter((oid) => oid !== ''));
-  return bodies.filter((b) => b.id !== undefined || !known.has((b.azureoid ?? '').toLowerCase()));
+  const known = new Set(
+    contacts
+      .flatMap((c) => [c.azureoid, c.emailaddress])
+      .map(normalized)
+      .filter((key) => key !== ''),
+  );
+  const created = (b: HaloUserWrite) => [b.azureoid, b.emailaddress].some((key) => known.has(normalized(key)));
+  return bodies.filter((b) => b.id !== undefined || !created(b));
 }
+
+const normalized = (key: string | undefined) => (key ?? '').trim().toLowerCase();
