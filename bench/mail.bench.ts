@@ -1,7 +1,7 @@
 import { type Stack, startStack } from '../dev/stack';
+import { KNOWN_SENDER, mailLatencies, SUPPORT, scanNow, ticketFor } from './support/mailProbes';
 import { type Benchmark, type Figure, percentile } from './types';
 
-const SUPPORT = 'support@bridgemsp.com';
 const LATENCY_MAILS = 20;
 const BULK_MAILS = 100;
 const OLD_MAILS = 5000;
@@ -13,11 +13,6 @@ const RESUME_MAILS = 75;
 const graphRequests = (stack: Stack) => stack.graph.requests().filter((r) => r.scope === 'request').length;
 const batchItems = (stack: Stack) => stack.graph.requests().filter((r) => r.scope === 'batch').length;
 const haloRequests = (stack: Stack) => stack.halo.counters().total;
-
-async function scanNow(stack: Stack, timeoutMs = 60_000): Promise<void> {
-  await stack.runner.runTimer('mailScanTimer');
-  await stack.runner.drain({ timeoutMs });
-}
 
 const inboxDeltaPages = (stack: Stack) => stack.graph.requests().filter((r) => r.route === 'messages.delta');
 
@@ -48,15 +43,6 @@ async function scanTimed<C extends readonly (() => boolean)[]>(
   return at as { [K in keyof C]: number };
 }
 
-async function ticketFor(stack: Stack, subject: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    for (const ticket of stack.halo.store.tables.tickets.values()) if (ticket.summary === subject) return;
-    if (performance.now() > deadline) throw new Error(`no ticket for "${subject}" after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
 export const benchmarks: Benchmark[] = [
   {
     name: 'mail to ticket (Graph notification → scan → Halo ticket, local runner + simulators)',
@@ -73,16 +59,7 @@ export const benchmarks: Benchmark[] = [
         const perIdleScan = graphRequests(stack) - idleGraph;
         const haloPerIdleScan = haloRequests(stack) - idleHalo;
 
-        const latencies: number[] = [];
-        for (let i = 0; i < LATENCY_MAILS; i++) {
-          const subject = `Latency probe ${i}`;
-          const started = performance.now();
-          stack.graph.deliverMail(SUPPORT, { from: 'megan.bowen@contoso.com', subject });
-          await ticketFor(stack, subject);
-          latencies.push(performance.now() - started);
-          await stack.graph.settled();
-          await stack.runner.drain({ timeoutMs: 60_000 });
-        }
+        const latencies = await mailLatencies(stack, 'Latency probe', LATENCY_MAILS);
 
         const graphBefore = graphRequests(stack);
         const itemsBefore = batchItems(stack);
@@ -90,7 +67,7 @@ export const benchmarks: Benchmark[] = [
         const bulkStarted = performance.now();
         for (let i = 0; i < BULK_MAILS; i++) {
           stack.graph.deliverMail(SUPPORT, {
-            from: i % 2 ? 'megan.bowen@contoso.com' : 'unknown@example.net',
+            from: i % 2 ? KNOWN_SENDER : 'unknown@example.net',
             subject: `Bulk ${i}`,
           });
         }
