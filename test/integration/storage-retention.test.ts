@@ -144,7 +144,7 @@ describe('storage retention on Azurite (stateRetention)', () => {
     assert.equal(lines.length, 1);
     assert.equal(lines[0]?.level, 'info');
     assert.deepEqual(lines[0]?.fields, {
-      deleted: { dedupe: 1, runs: 2, jobs: 4, maillog: 2, queuefailures: 1 },
+      deleted: { dedupe: 1, runs: 2, jobs: 4, maillog: 2, queuefailures: 1, halousage: 0 },
       total: 10,
     });
     assert.doesNotMatch(JSON.stringify(lines[0]), /old-done|mail-old|job-succeeded|support|halo-events/);
@@ -161,6 +161,7 @@ describe('storage retention on Azurite (stateRetention)', () => {
         ['jobs', 0, false],
         ['maillog', 0, false],
         ['queuefailures', 0, false],
+        ['halousage', 0, false],
       ],
     );
     assert.deepEqual(await rowsOf(TABLES.dedupe), ['job/done-late', 'mail/old-stuck', 'mail/recent-done']);
