@@ -13,6 +13,9 @@ export const HALO_REQUEST_BODIES = [
   'POST /Report',
   'POST /PowerShellScriptProcessing',
   'POST /Attachment',
+  'POST /Agent',
+  'POST /CAB',
+  'POST /Site',
 ] as const;
 
 /** The cut-down rows Halo's list endpoints answer (`GET /Tickets` → `Faults_List`, …), keyed by simulator resource. */
@@ -34,6 +37,8 @@ export const HALO_WRITE_SCHEMAS = {
   asset: 'Device',
   powershellscriptprocessing: 'PowerShellScriptProcessing',
   attachment: 'Attachment',
+  agent: 'Uname',
+  cab: 'CabHeader',
 } as const;
 
 export const SUBSET_PATH = join(__dirname, '..', 'test', 'fixtures', 'halo-openapi-subset.json');

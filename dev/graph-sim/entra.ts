@@ -67,7 +67,10 @@ export function issueToken(
     return entraError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
   }
   const clientId = form.get('client_id') ?? '';
-  if (clientId.toLowerCase() !== store.app.clientId.toLowerCase() || !tenant.consented) {
+  // The multitenant app (consented per tenant), or an app registered in this tenant only.
+  const own = tenant.apps.find((a) => a.clientId.toLowerCase() === clientId.toLowerCase());
+  const app = own ?? (clientId.toLowerCase() === store.app.clientId.toLowerCase() ? store.app : undefined);
+  if (!app || (!own && !tenant.consented)) {
     return entraError(
       400,
       'unauthorized_client',
@@ -78,7 +81,7 @@ export function issueToken(
   const secret = form.get('client_secret');
   const assertion = form.get('client_assertion');
   if (secret !== null) {
-    if (!store.app.secrets.includes(secret)) {
+    if (!app.secrets.includes(secret)) {
       return entraError(
         401,
         'invalid_client',
@@ -87,7 +90,7 @@ export function issueToken(
       );
     }
   } else if (assertion !== null) {
-    const problem = checkAssertion(assertion, store.app.certificates, clientId, nowMs);
+    const problem = checkAssertion(assertion, app.certificates, clientId, nowMs);
     if (problem) return entraError(401, 'invalid_client', problem.code, problem.message);
   } else {
     return entraError(

@@ -36,6 +36,16 @@ const tenantSeedSchema = z.object({
   subscribedSkus: z.array(record).default([]),
   managedDevices: z.array(z.looseObject({ id: z.string() })).default([]),
   mailboxes: z.array(mailboxSeedSchema).default([]),
+  /** App registrations of this tenant only (single-tenant apps, e.g. an Entra ID connection's own). */
+  apps: z
+    .array(
+      z.object({
+        clientId: z.string(),
+        secrets: z.array(z.string()).default([]),
+        certificates: z.array(z.string()).default([]),
+      }),
+    )
+    .default([]),
   /** For a partner tenant: the customer tenant ids it lists in contracts and delegatedAdminCustomers. */
   customers: z.array(z.string()).default([]),
 });

@@ -7,6 +7,8 @@ import { type BatchItem, serveBatch } from './batch';
 import { ConsentSim } from './consent';
 import type { SimContext } from './context';
 import type { DeltaExpiry } from './delta';
+import { attachDirectories } from './directory';
+import { directoryDeltaRoutes } from './directoryDelta';
 import { directoryRoutes } from './directoryRoutes';
 import { entraError, findTenant, issueToken, openIdConfiguration } from './entra';
 import { graphError, matchRoute, normalizePath, type Route, type SimRequest, type SimResponse } from './http';
@@ -114,7 +116,9 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
   const subscriptions = new SubscriptionService(ctx);
   const partnerTenantId = () => [...store.tenants.values()].find((t) => t.customers.length > 0)?.id;
   const consent = new ConsentSim(store, issuer, now, () => baseUrl, partnerTenantId);
+  attachDirectories(store);
   const routes: Route[] = [
+    ...directoryDeltaRoutes(ctx),
     ...directoryRoutes(ctx),
     ...mailRoutes(ctx, sent),
     ...subscriptions.routes(),

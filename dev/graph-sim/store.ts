@@ -50,6 +50,8 @@ export interface SimTenant {
   managedDevices: Json[];
   customers: string[];
   mailboxes: Map<string, SimMailbox>;
+  /** Single-tenant app registrations (their tokens are only issued for this tenant). */
+  apps: { clientId: string; secrets: string[]; certificates: string[] }[];
 }
 
 export type StoreEvent =
@@ -250,6 +252,7 @@ export class GraphStore {
       managedDevices: seed.managedDevices.map((d) => ({ ...d })),
       customers: seed.customers.map((c) => c.toLowerCase()),
       mailboxes: new Map(),
+      apps: seed.apps.map((a) => ({ ...a })),
     };
     for (const mailboxSeed of seed.mailboxes) {
       const user = this.findUser(tenant, mailboxSeed.user);

@@ -1,4 +1,5 @@
 import { type ActionOutcome, addAction } from './automation';
+import { denormaliseUserRoles, directoryResources, handleRoles, validateSite, validateUserRoles } from './directory';
 import { runReportSql } from './reportSql';
 import { notFound, SimError, validationError } from './simError';
 import {
@@ -38,6 +39,10 @@ interface Resource {
   envelope?: string;
   filter?: (rows: Rec[], q: Params, store: HaloSimStore) => Rec[];
   view?: (row: Rec, q: Params) => Rec;
+  /** A list row after it was cut down to the resource's `_List` schema (`row` is the whole record). */
+  listView?: (listRow: Rec, row: Rec, q: Params) => Rec;
+  /** Checks an item before it is created or updated (a SimError refuses the whole request). */
+  validate?: (item: Record<string, unknown>, ctx: ApiContext) => void;
   /** How a POST answers the written record (default: whole). */
   writeView?: (row: Rec) => Rec;
   create?: (item: Record<string, unknown>, ctx: ApiContext) => Rec;
@@ -143,7 +148,11 @@ const RESOURCES: Record<string, Resource> = {
       if (!ctx.store.tables.sites.has(Number(item.site_id))) throw validationError('Please select a valid Site');
       return createWithId('users', ctx, item);
     },
-    afterWrite: (row, ctx) => denormaliseUser(ctx.store, row),
+    validate: (item, ctx) => validateUserRoles(item, ctx.store),
+    afterWrite: (row, ctx) => {
+      denormaliseUser(ctx.store, row);
+      denormaliseUserRoles(row, ctx.store);
+    },
   },
   client: {
     table: 'clients',
@@ -178,14 +187,11 @@ const RESOURCES: Record<string, Resource> = {
     table: 'sites',
     envelope: 'sites',
     filter: (rows, q) => activeOnly(byParam(rows, q, ['client_id']), q),
+    validate: (item, ctx) => validateSite(item, ctx.store),
     afterWrite: (row, ctx) => denormaliseSite(ctx.store, row),
   },
-  agent: {
-    table: 'agents',
-    paging: false,
-    filter: (rows, q) => (flag(q, 'includedisabled') ? rows : rows.filter((a) => !a.isdisabled)),
-  },
-  team: { table: 'teams', paging: false },
+  // Agents, teams, user roles and CABs: directory.ts.
+  ...directoryResources(),
   asset: {
     table: 'assets',
     envelope: 'assets',
@@ -268,6 +274,7 @@ export function handleResource(
   const name = (segments[0] ?? '').toLowerCase();
   if (name === 'actions') return handleActions(ctx, method, segments, q, body);
   if (name === 'report') return handleReport(ctx, method, body);
+  if (name === 'roles') return handleRoles(ctx.store, method, segments);
   const resource = RESOURCES[name];
   if (!resource)
     throw new SimError(404, { Message: `No HTTP resource was found that matches /api/${segments.join('/')}` });
@@ -283,7 +290,10 @@ export function handleResource(
     const all = [...table.values()];
     const filtered = resource.filter ? resource.filter(all, q, ctx.store) : all;
     const { rows, paged } = resource.paging === false ? { rows: filtered, paged: undefined } : page(filtered, q);
-    const viewed = rows.map((row) => listRow(name, view(row)));
+    const viewed = rows.map((row) => {
+      const cut = listRow(name, view(row));
+      return resource.listView ? resource.listView(cut, row, q) : cut;
+    });
     if (!resource.envelope) return { status: 200, body: viewed };
     return { status: 200, body: { ...paged, record_count: filtered.length, [resource.envelope]: viewed } };
   }
@@ -291,6 +301,10 @@ export function handleResource(
     if (resource.readOnly)
       throw new SimError(405, { Message: 'The requested resource does not support http method POST' });
     if (Array.isArray(body)) assertNumericTypes(name, body);
+    // The whole array is checked before anything is saved.
+    if (Array.isArray(body) && resource.validate) {
+      for (const item of body) if (item !== null && typeof item === 'object') resource.validate(item, ctx);
+    }
     const written = writeItems(body, (item) => {
       const id = Number(item.id ?? 0);
       let row: Rec;

@@ -1,4 +1,4 @@
-import type { HaloSeed, Rec, SimWebhook, WebhookDelivery } from './types';
+import type { HaloRole, HaloSeed, Rec, SimWebhook, WebhookDelivery } from './types';
 
 export type TableName =
   | 'clients'
@@ -15,11 +15,15 @@ export type TableName =
   | 'scripts'
   | 'scriptRuns'
   | 'attachments'
-  | 'approvalProcesses';
+  | 'approvalProcesses'
+  | 'userRoles'
+  | 'cabs';
 
 /** The simulator's in-memory Halo. Tests read and change it directly. */
 export interface HaloSimStore {
   tables: Record<TableName, Map<number, Rec>>;
+  /** Agent roles (`NHD_Roles`): string ids, so not a table keyed by number. */
+  roles: HaloRole[];
   /** Actions are numbered per ticket (Halo's key is ticket id + action number). */
   actions: Rec[];
   webhooks: Map<string, SimWebhook>;
@@ -49,10 +53,13 @@ export function createStore(seed: HaloSeed): HaloSimStore {
     scriptRuns: table(seed.scriptRuns),
     attachments: new Map(),
     approvalProcesses: table(seed.approvalProcesses),
+    userRoles: table(seed.userRoles),
+    cabs: table(seed.cabs),
   };
   const counters = new Map<TableName, number>();
   const store: HaloSimStore = {
     tables,
+    roles: clone(seed.roles ?? []),
     actions: clone(seed.actions ?? []),
     webhooks: new Map(),
     deliveries: [],

@@ -19,6 +19,19 @@ export interface HaloSeed {
   scriptRuns?: Rec[];
   /** Approval processes: `{id, name, steps: [{id, name, pssid?}]}`; a step's `pssid` queues that script. */
   approvalProcesses?: Rec[];
+  /** Agent roles (`NHD_Roles`): string ids. */
+  roles?: HaloRole[];
+  /** User roles (`UserRoles`): integer ids. */
+  userRoles?: Rec[];
+  /** CABs (`CabHeader`) with `members` (`CabMember`: `agent_id` or `user_id`, `role_id`). */
+  cabs?: Rec[];
+}
+
+/** An agent role as Halo answers it: the id is a string (often a GUID). */
+export interface HaloRole {
+  id: string;
+  name: string;
+  [field: string]: unknown;
 }
 
 export type PayloadType = 'full' | 'small' | 'event';

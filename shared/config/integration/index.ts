@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, formatIssues } from '../zodIssues';
 import { nonEmpty, workerGroup } from './common';
+import { entraSyncConfigSchema } from './entra';
 import { mailboxesConfigSchema } from './mailboxes';
 import { retentionConfigSchema } from './retention';
 import { haloScriptQueueConfigSchema, scheduleConfigSchema, scriptConfigSchema, triggersConfigSchema } from './scripts';
@@ -13,6 +14,8 @@ export const integrationConfigSchema = z
   .object({
     $schema: z.string().optional(),
     tenantSync: tenantSyncConfigSchema.prefault({}),
+    /** Entra ID users and agents → Halo (one connection per Entra tenant). */
+    entraSync: entraSyncConfigSchema.prefault({}),
     /** Run leases shared by every sync (contacts, Entra ID, Intune). */
     syncEngine: syncEngineConfigSchema.prefault({}),
     mailboxes: mailboxesConfigSchema,
