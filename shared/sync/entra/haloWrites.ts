@@ -1,0 +1,215 @@
+import type { SyncDeps, WriteBatch } from '../engine/definition';
+import { readAgentLinks, writeAgentLink } from './agentLinks';
+import type { CreatedRef, EntraPlan } from './changes';
+import { isRef } from './changes';
+
+type Body = Record<string, unknown>;
+type Deps = Pick<SyncDeps, 'halo' | 'stores' | 'now' | 'log'>;
+
+/**
+ * The Entra ID sync's last look before a batch goes to Halo. Names of records created earlier in the plan (a new
+ * agent as line manager or CAB member, a new site) become their ids; CAB members are added to the CAB's live
+ * members (posting `members` replaces the list); and when an interrupted delivery may have sent this batch
+ * already (`recovering`), the records Halo has now are left out (looked up in bulk: agents by email, users by
+ * Entra object id, sites by name) and their links kept.
+ */
+export async function beforeSendEntraWrites(
+  deps: Deps,
+  batch: WriteBatch,
+  context: { plan: EntraPlan; recovering: boolean },
+): Promise<unknown[]> {
+  const { plan, recovering } = context;
+  const resolver = refResolver(deps, plan.tenantId);
+  let bodies = batch.bodies as Body[];
+  if (recovering && bodies.some((b) => b.id === undefined))
+    bodies = await withoutCreated(deps, batch.resource, bodies, plan);
+  const resolved: Body[] = [];
+  for (const body of bodies) resolved.push(await resolver.resolveBody(body));
+  if (batch.resource === '/CAB') return Promise.all(resolved.map((body) => withLiveMembers(deps, body)));
+  return resolved;
+}
+
+/**
+ * Sends a batch and keeps, at once, what later batches and later runs need from Halo's answer: the id of each
+ * agent created (the agent link: agents carry no Entra object id in Halo).
+ */
+export async function sendEntraWrites(
+  deps: Deps,
+  batch: WriteBatch,
+  bodies: unknown[],
+  context: { plan: EntraPlan },
+): Promise<void> {
+  const records = bodies as Body[];
+  const written = await deps.halo.post(batch.resource, records.map(withoutPlanFields));
+  if (batch.resource !== '/Agent' || !records.some((b) => b.id === undefined)) return;
+  const answers = written.filter((w): w is Body => typeof w === 'object' && w !== null);
+  for (const [i, body] of records.entries()) {
+    if (body.id !== undefined || typeof body._oid !== 'string') continue;
+    const email = String(body.email ?? '').toLowerCase();
+    // Matched by email; by position only when Halo answered exactly what was sent (the order is not documented).
+    const answer =
+      answers.find((a) => email !== '' && String(a.email ?? '').toLowerCase() === email) ??
+      (answers.length === records.length ? answers[i] : undefined);
+    const id = Number(answer?.id);
+    if (!Number.isInteger(id) || id <= 0) {
+      deps.log.warn(
+        'Entra ID sync: Halo did not answer the id of a created agent; the next look-up finds it by email',
+        {
+          email,
+        },
+      );
+      continue;
+    }
+    await writeAgentLink(deps, context.plan.tenantId, body._oid, { agentId: id, email });
+  }
+}
+
+function withoutPlanFields(body: Body): Body {
+  const { _oid: _omit, ...rest } = body;
+  return rest;
+}
+
+// ---- created records: found again after an interrupted send ----
+
+async function withoutCreated(deps: Deps, resource: string, bodies: Body[], plan: EntraPlan): Promise<Body[]> {
+  const creates = bodies.filter((b) => b.id === undefined);
+  if (creates.length === 0) return bodies;
+  const found = await findExisting(deps, resource, creates, plan.tenantId);
+  const kept = bodies.filter((b) => b.id !== undefined || !found.has(b));
+  if (kept.length < bodies.length) {
+    deps.log.warn('Entra ID sync: records an interrupted send had created are not created again', {
+      resource,
+      found: bodies.length - kept.length,
+    });
+  }
+  return kept;
+}
+
+/** The drafts Halo already holds (bulk look-ups; agents found are linked). */
+export async function findExisting(
+  deps: Deps,
+  resource: string,
+  drafts: readonly Body[],
+  tenantId: string,
+): Promise<Set<Body>> {
+  const found = new Set<Body>();
+  if (resource === '/Agent') {
+    const agents = await liveAgents(deps);
+    for (const draft of drafts) {
+      const agent = agents.get(String(draft.email ?? '').toLowerCase());
+      if (!agent) continue;
+      found.add(draft);
+      if (typeof draft._oid === 'string') {
+        await writeAgentLink(deps, tenantId, draft._oid, { agentId: agent, email: String(draft.email ?? '') });
+      }
+    }
+  } else if (resource === '/Users') {
+    for (const draft of drafts) {
+      if (typeof draft.azureoid === 'string' && (await userIdByOid(deps, draft.azureoid)) !== undefined)
+        found.add(draft);
+    }
+  } else if (resource === '/Site') {
+    for (const draft of drafts) {
+      if ((await siteIdByName(deps, Number(draft.client_id), String(draft.name ?? ''))) !== undefined) found.add(draft);
+    }
+  }
+  return found;
+}
+
+async function liveAgents(deps: Deps): Promise<Map<string, number>> {
+  const rows = await deps.halo.listUnpaged('/Agent', { query: { includedisabled: true } });
+  const out = new Map<string, number>();
+  for (const row of rows as Body[]) {
+    const email = String(row.email ?? '').toLowerCase();
+    if (email !== '' && Number(row.id) > 0) out.set(email, Number(row.id));
+  }
+  return out;
+}
+
+async function userIdByOid(deps: Deps, oid: string): Promise<number | undefined> {
+  const rows = await deps.halo.list('/Users', {
+    key: 'users',
+    query: {
+      includeinactive: true,
+      advanced_search: JSON.stringify([{ filter_name: 'azureoid', filter_type: 2, filter_value: oid }]),
+    },
+  });
+  const id = Number((rows[0] as Body | undefined)?.id);
+  return Number.isInteger(id) && id > 0 ? id : undefined;
+}
+
+async function siteIdByName(deps: Deps, clientId: number, name: string): Promise<number | undefined> {
+  const rows = await deps.halo.list('/Site', { key: 'sites', query: { client_id: clientId, includeinactive: true } });
+  const site = (rows as Body[]).find(
+    (s) =>
+      String(s.name ?? '')
+        .trim()
+        .toLowerCase() === name.trim().toLowerCase(),
+  );
+  const id = Number(site?.id);
+  return Number.isInteger(id) && id > 0 ? id : undefined;
+}
+
+// ---- references to records created earlier in the plan ----
+
+function refResolver(deps: Deps, tenantId: string) {
+  let links: Promise<Record<string, number>> | undefined;
+  let agents: Promise<Map<string, number>> | undefined;
+  const resolve = async (ref: CreatedRef): Promise<number> => {
+    if (ref.$ref === 'agent') {
+      links ??= readAgentLinks(deps, tenantId);
+      const linked = (await links)[ref.oid.toLowerCase()];
+      if (linked !== undefined) return linked;
+      agents ??= liveAgents(deps);
+      const byEmail = (await agents).get(ref.email.toLowerCase());
+      if (byEmail !== undefined) {
+        await writeAgentLink(deps, tenantId, ref.oid, { agentId: byEmail, email: ref.email });
+        return byEmail;
+      }
+      throw new Error(
+        `the agent for Entra user ${ref.oid} (${ref.email}) does not exist in Halo: its create did not happen`,
+      );
+    }
+    if (ref.$ref === 'user') {
+      const id = await userIdByOid(deps, ref.oid);
+      if (id !== undefined) return id;
+      throw new Error(`the Halo user for Entra user ${ref.oid} does not exist: its create did not happen`);
+    }
+    const id = await siteIdByName(deps, ref.clientId, ref.name);
+    if (id !== undefined) return id;
+    throw new Error(`site "${ref.name}" of client #${ref.clientId} does not exist in Halo: its create did not happen`);
+  };
+  const value = async (v: unknown): Promise<unknown> => {
+    if (isRef(v)) return resolve(v);
+    if (Array.isArray(v)) return Promise.all(v.map(value));
+    if (typeof v === 'object' && v !== null) {
+      const out: Body = {};
+      for (const [k, inner] of Object.entries(v)) out[k] = await value(inner);
+      return out;
+    }
+    return v;
+  };
+  return { resolveBody: async (body: Body) => (await value(body)) as Body };
+}
+
+/** A CAB's members as Halo has them now, plus the ones to add (posting `members` replaces the whole list). */
+async function withLiveMembers(deps: Deps, body: Body): Promise<Body> {
+  const live = (await deps.halo.get(`/CAB/${Number(body.id)}`)) as { members?: Body[] | null };
+  const members = (live.members ?? []).map((m) => memberFields(m));
+  for (const member of (body.members as Body[] | undefined) ?? []) {
+    const same = members.some((m) =>
+      member.agent_id !== undefined ? m.agent_id === member.agent_id : m.user_id === member.user_id,
+    );
+    if (!same) members.push(memberFields(member));
+  }
+  return { id: body.id, members };
+}
+
+function memberFields(member: Body): Body {
+  const out: Body = {};
+  for (const key of ['id', 'agent_id', 'user_id', 'role_id'] as const) {
+    const value = member[key];
+    if (typeof value === 'number' && value > 0) out[key] = value;
+  }
+  return out;
+}
