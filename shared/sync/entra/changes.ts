@@ -72,6 +72,9 @@ interface About {
 export interface CreateSiteChange {
   readonly kind: 'createSite';
   readonly resource: '/Site';
+  /** A site is about no one user. */
+  readonly oid?: undefined;
+  readonly upn?: undefined;
   readonly site: { readonly clientId: number; readonly name: string };
   readonly body: { name: string; client_id: number };
   readonly reason: string;

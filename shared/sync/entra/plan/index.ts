@@ -195,16 +195,24 @@ function planPresent(
       );
     } else {
       const record = work.userMatch.kind === 'found' ? work.userMatch.record : undefined;
-      const create = placement.site.create;
-      if (create) {
-        const key = `${create.clientId}:${create.name.toLowerCase()}`;
-        if (!sites.has(key)) {
+      let site = placement.site;
+      if (site.create) {
+        const key = `${site.create.clientId}:${site.create.name.toLowerCase()}`;
+        const planned = sites.get(key);
+        if (planned) {
+          // One new site per value, whatever its case: the first user's spelling names it.
+          site = {
+            ...site,
+            create: planned.site,
+            siteId: { $ref: 'site', clientId: planned.site.clientId, name: planned.site.name },
+          };
+        } else {
           sites.set(key, {
             kind: 'createSite',
             resource: '/Site',
-            site: create,
-            body: { name: create.name, client_id: create.clientId },
-            reason: `new site for ${placement.site.label}: "${create.name}" under client #${create.clientId}`,
+            site: site.create,
+            body: { name: site.create.name, client_id: site.create.clientId },
+            reason: `new site for ${site.label}: "${site.create.name}" under client #${site.create.clientId}`,
           });
         }
       }
@@ -212,7 +220,7 @@ function planPresent(
         {
           user,
           previous,
-          placement: placement as Placement & { site: NonNullable<Placement['site']> },
+          placement: { ...placement, site },
           record,
           firstLink: work.userMatch.kind === 'found' && work.userMatch.firstLink,
           ...(work.userMatch.kind === 'found' ? { matchedBy: work.userMatch.by } : {}),
