@@ -7,9 +7,16 @@ import type { CliCommand } from './cli/command';
 import { UsageError } from './cli/command';
 import { configCommands } from './cli/config';
 import { consentCommands } from './cli/consent';
+import { entraCommands } from './cli/entra';
 import { syncCommands } from './cli/sync';
 
-const commands: CliCommand[] = [...syncCommands, ...configCommands, ...consentCommands, ...checkCommands];
+const commands: CliCommand[] = [
+  ...syncCommands,
+  ...entraCommands,
+  ...configCommands,
+  ...consentCommands,
+  ...checkCommands,
+];
 const USAGE = `usage: npm run cli -- ${commands.map((command) => command.usage).join(' | ')}`;
 
 async function main(argv: string[]): Promise<number> {

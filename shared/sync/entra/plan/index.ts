@@ -109,6 +109,7 @@ export function planConnection(input: PlanInput): PlanResult {
   changes.push(...planCabs(works, index, agentOf, log));
   const tickets = planTickets(changes, index);
   changes.push(...tickets.changes);
+  for (const change of tickets.changes) addToLog(log, change);
   problems.push(...tickets.problems);
   const matchedAgents = works.flatMap((w) =>
     !w.gone && w.agent?.kind === 'found' && w.agent.firstLink
@@ -374,15 +375,7 @@ function planCabs(
         reason: `CAB mapping: group "${mapping.group}" → CAB "${cab.name}"${mapping.cabRoleId !== undefined ? ` (CAB role #${mapping.cabRoleId})` : ''}`,
       };
       out.push(change);
-      const entry = log.findIndex((e) => e.oid === work.user.id);
-      if (entry >= 0) {
-        const old = log[entry]!;
-        log[entry] = {
-          ...old,
-          changes: [...old.changes, describeChange(change)],
-          outcome: appendOutcome(old.outcome, change.reason),
-        };
-      }
+      addToLog(log, change);
     }
   }
   return out;
@@ -477,6 +470,18 @@ export function describeChange(change: EntraChange): string {
     default:
       return `${change.kind}${change.fields.length > 0 ? `: ${change.fields.map((f) => f.field).join(', ')}` : ''}`;
   }
+}
+
+/** A change planned after its user's record was written (CAB member, ticket) joins that record. */
+function addToLog(log: InboundLogEntry[], change: CabMemberChange | ReassignTicketChange): void {
+  const at = log.findIndex((e) => e.oid === change.oid);
+  if (at < 0) return;
+  const old = log[at]!;
+  log[at] = {
+    ...old,
+    changes: [...old.changes, describeChange(change)],
+    outcome: appendOutcome(old.outcome, change.reason),
+  };
 }
 
 function appendOutcome(outcome: string, reason: string): string {
