@@ -207,6 +207,12 @@ export function handleRoles(
   return { status: 200, body: store.roles.map((r) => ({ ...r })) };
 }
 
+/** Derived fields of the seeded agents and users (role and team names), as Halo would answer them. */
+export function denormaliseDirectory(store: HaloSimStore): void {
+  for (const agent of store.tables.agents.values()) denormaliseAgent(agent, store);
+  for (const user of store.tables.users.values()) denormaliseUserRoles(user, store);
+}
+
 /** The resources this file adds or replaces, by lower-cased path segment. */
 export function directoryResources(): Record<string, DirectoryResource> {
   return {

@@ -11,6 +11,7 @@ import {
   renderStatus,
 } from '../faults';
 import { type ActionOutcome, addAction, approveStep } from './automation';
+import { denormaliseDirectory } from './directory';
 import { handleResource, type Params } from './resources';
 import { loadDemoHaloSeed } from './seed';
 import { SimError, validationError } from './simError';
@@ -171,6 +172,7 @@ function zodMessage(error: z.ZodError): string {
 
 export async function startHaloSimulator(options: HaloSimulatorOptions = {}): Promise<HaloSimulator> {
   const store = createStore(options.seed ?? loadDemoHaloSeed());
+  denormaliseDirectory(store);
   const faults = new FaultEngine({ seed: options.faultSeed });
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
   const clientSecret = options.clientSecret ?? DEFAULT_CLIENT_SECRET;

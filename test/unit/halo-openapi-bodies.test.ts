@@ -83,7 +83,9 @@ describe("request bodies against Halo's OpenAPI spec", () => {
         `${key}: ${JSON.stringify(validate.errors)} in ${JSON.stringify(write.body)}`,
       );
     }
-    assert.deepEqual([...seen].sort(), [...HALO_REQUEST_BODIES].sort());
+    // The Entra ID sync's bodies (agents, CABs, sites) are validated by its own test (entra-openapi-bodies).
+    const entraBodies = ['POST /Agent', 'POST /CAB', 'POST /Site'];
+    assert.deepEqual([...seen].sort(), HALO_REQUEST_BODIES.filter((k) => !entraBodies.includes(k)).sort());
   });
 
   it('rejects a property Halo does not know (so the check has teeth)', () => {
