@@ -233,7 +233,9 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     const delegated = consent.authenticateDelegated(claims);
     if (delegated) return delegated;
     const tenant = store.tenant(claims.tid);
-    if (!tenant?.consented) {
+    // Consent is the multitenant app's; an app registered in the tenant itself needs none.
+    const ownApp = tenant?.apps.some((a) => a.clientId.toLowerCase() === claims.appid.toLowerCase()) ?? false;
+    if (!tenant || (!ownApp && !tenant.consented)) {
       return {
         response: graphError(
           401,
