@@ -1,9 +1,9 @@
 import type { HaloSeed, Rec } from '../dev/halo-sim';
 import { loadDemoHaloSeed } from '../dev/halo-sim';
 import { DEMO_GRAPH_APP, type Stack, startStack } from '../dev/stack';
-import { getRunStatus, requireSync, startRun } from '../shared/sync';
 import type { TenantPlan } from '../shared/sync/contacts';
 import { countPerRecordRequests, generateSyncDataset, mutateUsers, type SyncDataset } from '../shared/sync/contacts';
+import { applyRunToEnd } from './syncRun';
 import type { Benchmark, Figure } from './types';
 
 const TENANTS = 50;
@@ -63,20 +63,9 @@ interface RunFigures {
 async function measuredRun(stack: Stack): Promise<RunFigures> {
   stack.halo.resetCounters();
   const graphBefore = stack.graph.requests().length;
-  const started = performance.now();
-  const result = await startRun(stack.container, requireSync('contacts'), { mode: 'apply', trigger: 'cli' });
-  if (!result.ok) throw new Error(result.message);
-  for (;;) {
-    await stack.runner.drain({ idleMs: 100, timeoutMs: 600_000 });
-    const status = await getRunStatus(stack.container, requireSync('contacts'), result.runId);
-    if (status?.run.status !== 'running') {
-      if (status?.run.status !== 'succeeded') throw new Error(`run ended ${status?.run.status}: ${status?.run.error}`);
-      break;
-    }
-  }
-  const wallMs = performance.now() - started;
+  const { runId, wallMs } = await applyRunToEnd(stack, 'contacts');
   const api = Object.entries(stack.halo.counters().byEndpoint).filter(([k]) => k.includes(' /api/'));
-  const report = await stack.container.reports.get(`tenant-sync/${result.runId}/report.json`);
+  const report = await stack.container.reports.get(`tenant-sync/${runId}/report.json`);
   const plans = (JSON.parse(report!.content.toString('utf8')) as { tenants: TenantPlan[] }).tenants;
   return {
     halo: api.reduce((n, [, v]) => n + v, 0),
