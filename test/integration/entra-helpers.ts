@@ -26,7 +26,8 @@ export async function runEntra(stack: Stack, mode: 'plan' | 'apply' = 'apply'): 
 
 export async function settle(stack: Stack, runId: string, rounds = 60): Promise<RunStatusView> {
   for (let i = 0; i < rounds; i++) {
-    await stack.runner.drain({ idleMs: 150 });
+    // A demo run on a loaded 2-core machine can take minutes; each round waits until the queues are idle.
+    await stack.runner.drain({ idleMs: 150, timeoutMs: 240_000 });
     const status = await getRunStatus(stack.container, entra(), runId);
     if (!status) throw new Error(`run ${runId} does not exist`);
     if (status.run.status !== 'running') return status;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type GraphSimulator, startGraphSimulator } from '../../dev/graph-sim';
+import { deleteUser, updateUser } from '../../dev/graph-sim/directory';
 import { GraphAccessError, type GraphClientFactory } from '../../shared/graph';
 import { createLogger, memorySink } from '../../shared/runtime/logger';
 import { simulatorGraph } from '../support/graph';
@@ -78,8 +79,9 @@ describe('graph adapter against the simulator', () => {
     assert.equal(first.fullResync, true);
     assert.equal(first.items.length, 5);
     const gone = first.items[0]!.id;
-    sim.store.removeUser(FABRIKAM, gone, 'changed');
-    sim.store.upsertUser(FABRIKAM, { id: first.items[1]!.id, jobTitle: 'Promoted' });
+    // Through the directory's history, as delta sees it (a soft delete is `@removed: changed`).
+    deleteUser(sim.store, FABRIKAM, gone, 'soft');
+    updateUser(sim.store, FABRIKAM, { id: first.items[1]!.id, jobTitle: 'Promoted' });
     const second = await client.usersDelta({ deltaLink: first.deltaLink });
     assert.equal(second.fullResync, false);
     assert.deepEqual(second.removed, [{ id: gone, reason: 'changed' }]);

@@ -162,7 +162,9 @@ describe('Halo client against the simulator', () => {
     for (let i = 0; i < 150; i++) sim.store.tables.agents.set(500 + i, { id: 500 + i, name: `Agent ${i}` });
     const { client, sink } = clientFor(sim);
     const agents = await client.listAgents();
-    assert.equal(agents.length, sim.store.tables.agents.size);
+    // Halo leaves its Unassigned pseudo-agent out unless asked (`includeunassigned`).
+    const listed = [...sim.store.tables.agents.values()].filter((a) => a.isunassigned !== true && !a.isdisabled);
+    assert.equal(agents.length, listed.length);
     assert.equal(sim.counters().byEndpoint['GET /api/agent'], 1);
     // The generic pager on the same endpoint: page 1 is already everything, so it stops instead of looping.
     const paged = await client.list('/Agent');
