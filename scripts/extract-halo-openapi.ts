@@ -16,6 +16,7 @@ export const HALO_REQUEST_BODIES = [
   'POST /Agent',
   'POST /CAB',
   'POST /Site',
+  'POST /SoftwareLicence',
 ] as const;
 
 /** The cut-down rows Halo's list endpoints answer (`GET /Tickets` → `Faults_List`, …), keyed by simulator resource. */
@@ -39,6 +40,7 @@ export const HALO_WRITE_SCHEMAS = {
   attachment: 'Attachment',
   agent: 'Uname',
   cab: 'CabHeader',
+  softwarelicence: 'Licence_List',
 } as const;
 
 export const SUBSET_PATH = join(__dirname, '..', 'test', 'fixtures', 'halo-openapi-subset.json');

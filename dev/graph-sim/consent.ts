@@ -31,6 +31,9 @@ const GRAPH_APP_ROLES = [
   'Mail.ReadWrite',
   'Mail.Send',
   'DeviceManagementManagedDevices.Read.All',
+  'GroupMember.Read.All',
+  'LicenseAssignment.Read.All',
+  'LicenseAssignment.ReadWrite.All',
 ].map((value, i) => ({
   id: `5b0e7a1c-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
   value,
@@ -375,14 +378,19 @@ function roleValue(id: string): string {
 /** The permissions (any one suffices) an app-only read needs; undefined for paths this module does not police. */
 function permissionFor(path: string): string[] | undefined {
   const first = path.split('/')[1]?.toLowerCase();
+  // A write: assigning licences (user-assignlicense: LicenseAssignment.ReadWrite.All is the least privilege).
+  if (/^\/users\/[^/]+\/assignlicense$/i.test(path)) return ['LicenseAssignment.ReadWrite.All'];
   switch (first) {
     case 'users':
       return ['User.Read.All', 'Directory.Read.All'];
+    case 'groups':
+      return ['GroupMember.Read.All', 'Directory.Read.All'];
     case 'domains':
       return ['Domain.Read.All', 'Directory.Read.All'];
     case 'organization':
-    case 'subscribedskus':
       return ['Organization.Read.All', 'Directory.Read.All'];
+    case 'subscribedskus':
+      return ['LicenseAssignment.Read.All', 'Organization.Read.All', 'Directory.Read.All'];
     case 'contracts':
       return ['Directory.Read.All'];
     case 'tenantrelationships':

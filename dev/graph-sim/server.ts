@@ -12,6 +12,7 @@ import { directoryDeltaRoutes } from './directoryDelta';
 import { directoryRoutes } from './directoryRoutes';
 import { entraError, findTenant, issueToken, openIdConfiguration } from './entra';
 import { graphError, matchRoute, normalizePath, type Route, type SimRequest, type SimResponse } from './http';
+import { licenceRoutes } from './licences';
 import { mailRoutes, type SentMail } from './mailRoutes';
 import { type GraphSeed, loadDemoGraphSeed, type ParsedGraphSeed, parseGraphSeed } from './seed';
 import { GraphStore, type Json } from './store';
@@ -120,6 +121,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
   const routes: Route[] = [
     ...directoryDeltaRoutes(ctx),
     ...directoryRoutes(ctx),
+    ...licenceRoutes(ctx),
     ...mailRoutes(ctx, sent),
     ...subscriptions.routes(),
     ...consent.routes(),

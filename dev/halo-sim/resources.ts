@@ -1,5 +1,6 @@
 import { type ActionOutcome, addAction } from './automation';
 import { denormaliseUserRoles, directoryResources, handleRoles, validateSite, validateUserRoles } from './directory';
+import { denormaliseUserSoftware, licenceResources, validateUserSoftware } from './licences';
 import { runReportSql } from './reportSql';
 import { notFound, SimError, validationError } from './simError';
 import {
@@ -148,10 +149,14 @@ const RESOURCES: Record<string, Resource> = {
       if (!ctx.store.tables.sites.has(Number(item.site_id))) throw validationError('Please select a valid Site');
       return createWithId('users', ctx, item);
     },
-    validate: (item, ctx) => validateUserRoles(item, ctx.store),
+    validate: (item, ctx) => {
+      validateUserRoles(item, ctx.store);
+      validateUserSoftware(item, ctx.store);
+    },
     afterWrite: (row, ctx) => {
       denormaliseUser(ctx.store, row);
       denormaliseUserRoles(row, ctx.store);
+      denormaliseUserSoftware(row, ctx.store);
     },
   },
   client: {
@@ -192,6 +197,8 @@ const RESOURCES: Record<string, Resource> = {
   },
   // Agents, teams, user roles and CABs: directory.ts.
   ...directoryResources(),
+  // Software licences and users' licence rows: licences.ts.
+  ...licenceResources(),
   asset: {
     table: 'assets',
     envelope: 'assets',

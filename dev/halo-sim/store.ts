@@ -12,6 +12,7 @@ export type TableName =
   | 'tickets'
   | 'assets'
   | 'assetTypes'
+  | 'softwareLicences'
   | 'scripts'
   | 'scriptRuns'
   | 'attachments'
@@ -49,6 +50,7 @@ export function createStore(seed: HaloSeed): HaloSimStore {
     tickets: table(seed.tickets),
     assets: table(seed.assets),
     assetTypes: table(seed.assetTypes),
+    softwareLicences: table(seed.softwareLicences),
     scripts: table(seed.scripts),
     scriptRuns: table(seed.scriptRuns),
     attachments: new Map(),

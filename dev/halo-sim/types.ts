@@ -15,6 +15,7 @@ export interface HaloSeed {
   actions?: Rec[];
   assets?: Rec[];
   assetTypes?: Rec[];
+  softwareLicences?: Rec[];
   scripts?: Rec[];
   scriptRuns?: Rec[];
   /** Approval processes: `{id, name, steps: [{id, name, pssid?}]}`; a step's `pssid` queues that script. */

@@ -59,7 +59,6 @@ describe('Entra ID sync config', () => {
         {
           name: 'B',
           tenantId: T1.toUpperCase(),
-          syncs: { licences: true },
           siteMappings: [agentSite, { type: 'existingSite', siteId: 3, licenceType: 'named' }],
           fields: {
             agents: [
@@ -75,7 +74,6 @@ describe('Entra ID sync config', () => {
     });
     const expected = [
       '$.entraSync.everyMinutes: must be one of',
-      '$.entraSync.connections[1].syncs.licences: licence import (issue 11 item 9) is not available yet',
       '$.entraSync.connections[1].fields.users[0].entra: "favouriteColour" is not a Microsoft Graph user property',
       '$.entraSync.connections[1].fields.agents[0].entra: the Halo field "linemanager" can only be mapped from "manager"',
       '$.entraSync.connections[1].groups.agentRoles[0].roleId:',
@@ -153,6 +151,35 @@ describe('Entra ID sync config', () => {
       { path: '$.entraSync.connections[0].fields.users[0].entra', property: 'signInActivity' },
       { path: '$.entraSync.connections[0].siteMappings[1].filters[0].field', property: 'birthday' },
     ]);
+  });
+
+  it('licences: a client is required; managing them from Halo needs them imported and users linked', () => {
+    assert.deepEqual(problemsOf({ connections: [{ name: 'A', tenantId: T1, syncs: { licences: true } }] }), [
+      '$.entraSync.connections[0].softwareLicences.clientId: syncs.licences is on: name the Halo client the licences belong to',
+    ]);
+    const problems = problemsOf({
+      connections: [{ name: 'A', tenantId: T1, softwareLicences: { manageFromHalo: true, linkUsers: false } }],
+    });
+    assert.ok(problems.some((p) => p.startsWith('$.entraSync.connections[0].softwareLicences.manageFromHalo:')));
+    assert.ok(problems.some((p) => p.startsWith('$.entraSync.connections[0].softwareLicences.linkUsers:')));
+    const config = parseIntegrationConfig({
+      entraSync: {
+        connections: [
+          {
+            name: 'A',
+            tenantId: T1,
+            syncs: { licences: true },
+            softwareLicences: { clientId: 12, names: { SPB: 'Business Premium' } },
+          },
+        ],
+      },
+    });
+    assert.deepEqual(config.entraSync.connections[0]?.softwareLicences, {
+      clientId: 12,
+      names: { SPB: 'Business Premium' },
+      linkUsers: true,
+      manageFromHalo: false,
+    });
   });
 
   it('a run every N minutes as NCRONTAB', () => {

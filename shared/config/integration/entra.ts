@@ -218,14 +218,12 @@ export const entraConnectionSchema = z
     tenantId,
     enabled: z.boolean().default(true),
     app: appSchema.default({ kind: 'shared' }),
-    /** What this connection syncs. Licences (issue 11 item 9) are not built yet. */
+    /** What this connection syncs: users, agents, and its subscriptions as Halo software licences. */
     syncs: z
       .object({
         users: z.boolean().default(true),
         agents: z.boolean().default(true),
-        licences: z
-          .literal(false, { message: 'licence import (issue 11 item 9) is not available yet; leave it false' })
-          .default(false),
+        licences: z.boolean().default(false),
       })
       .strict()
       .prefault({}),
@@ -280,6 +278,22 @@ export const entraConnectionSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Entra subscriptions → Halo software licences of one client (`syncs.licences`), users linked to the licences
+     * they hold; optionally managed from Halo: a licence added to or removed from a Halo user is assigned or
+     * removed in Entra (assignLicense; needs `LicenseAssignment.ReadWrite.All`).
+     */
+    softwareLicences: z
+      .object({
+        /** The Halo client the licences belong to (Halo's integration requires one too). */
+        clientId: haloId.optional(),
+        /** Names by `skuPartNumber`, over Microsoft's friendly names shipped with the bridge. */
+        names: z.record(nonEmpty, nonEmpty).default({}),
+        linkUsers: z.boolean().default(true),
+        manageFromHalo: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
     deactivation: z
       .object({
         /** Users not found by a full read, or removed in a delta round, are made inactive (opt-in). */
@@ -307,6 +321,28 @@ export const entraConnectionSchema = z
         code: 'custom',
         path: ['siteMappings'],
         message: 'syncs.agents is on but no site mapping has siteId "agent": no user would become an agent',
+      });
+    }
+    const licences = connection.softwareLicences;
+    if (connection.syncs.licences && licences.clientId === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['softwareLicences', 'clientId'],
+        message: 'syncs.licences is on: name the Halo client the licences belong to',
+      });
+    }
+    if (licences.manageFromHalo && !connection.syncs.licences) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['softwareLicences', 'manageFromHalo'],
+        message: 'licences can only be managed from Halo when they are imported (syncs.licences)',
+      });
+    }
+    if (licences.manageFromHalo && !licences.linkUsers) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['softwareLicences', 'linkUsers'],
+        message: 'managing licences from Halo needs users linked to their licences',
       });
     }
     connection.siteMappings.forEach((mapping, i) => {

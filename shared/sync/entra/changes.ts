@@ -1,5 +1,6 @@
 import type { SourcePlan } from '../engine/definition';
 import type { HaloTeamMembership } from './haloSnapshot';
+import type { LicenceChange, LicenceRef } from './licences/types';
 
 /**
  * A record this plan creates, named where a later write needs its id (an agent's line manager, a CAB member, a
@@ -8,7 +9,8 @@ import type { HaloTeamMembership } from './haloSnapshot';
 export type CreatedRef =
   | { readonly $ref: 'agent'; readonly oid: string; readonly email: string }
   | { readonly $ref: 'user'; readonly oid: string; readonly email: string }
-  | { readonly $ref: 'site'; readonly clientId: number; readonly name: string };
+  | { readonly $ref: 'site'; readonly clientId: number; readonly name: string }
+  | LicenceRef;
 
 export type IdOrRef = number | CreatedRef;
 
@@ -127,8 +129,8 @@ export interface ReassignTicketChange extends About {
 }
 
 /**
- * Every kind of change the Entra ID sync plans. Licences (issue 11 item 9: software licences, assignLicense) and
- * distribution-group followers (item 11) add their kinds here and their resources to writes.ts.
+ * Every kind of change the Entra ID sync plans: users and agents (plan/), software licences and their
+ * assignments (licences/). Distribution-group followers (issue 11 item 11) would add their kinds here.
  */
 export type EntraChange =
   | CreateSiteChange
@@ -137,7 +139,8 @@ export type EntraChange =
   | CreateUserChange
   | UserChange
   | CabMemberChange
-  | ReassignTicketChange;
+  | ReassignTicketChange
+  | LicenceChange;
 
 export type EntraChangeKind = EntraChange['kind'];
 
@@ -153,6 +156,10 @@ export const ENTRA_CHANGE_KINDS: readonly EntraChangeKind[] = [
   'reactivateUser',
   'addCabMember',
   'reassignTicket',
+  'createLicence',
+  'updateLicence',
+  'linkLicences',
+  'assignLicence',
 ];
 
 /**

@@ -27,6 +27,10 @@ export function describeEntraSource(state: SourceState): string {
   if (n('createSite')) parts.push(`${n('createSite')} site(s) created`);
   if (n('addCabMember')) parts.push(`${n('addCabMember')} CAB member(s) added`);
   if (n('reassignTicket')) parts.push(`${n('reassignTicket')} ticket(s) reassigned`);
+  if (n('createLicence') || n('updateLicence'))
+    parts.push(`licences ${n('createLicence')} created, ${n('updateLicence')} updated`);
+  if (n('linkLicences')) parts.push(`${n('linkLicences')} user(s) linked to their licences`);
+  if (n('assignLicence')) parts.push(`${n('assignLicence')} licence assignment(s) sent to Entra`);
   const applied = state.mode === 'apply' ? `; ${state.appliedChanges ?? 0} applied` : ' (planned)';
   const problems =
     Number(state.problems ?? 0) > 0

@@ -1,3 +1,5 @@
+import type { LicenceSyncState } from './licences/types';
+
 /**
  * The sync's copy of an Entra directory: users with the properties the delta query selects (and their manager,
  * a relationship Graph only sends when it changes), and groups with their direct members. Kept between runs (the
@@ -25,6 +27,8 @@ export interface DirGroup {
 export interface Directory {
   readonly users: Readonly<Record<string, DirUser>>;
   readonly groups: Readonly<Record<string, DirGroup>>;
+  /** The licences both sides agreed on at the last sync (licences/); absent when licences are off. */
+  readonly licences?: LicenceSyncState;
 }
 
 export const EMPTY_DIRECTORY: Directory = { users: {}, groups: {} };

@@ -2,9 +2,12 @@ import type { SyncDeps, WriteBatch } from '../engine/definition';
 import { readAgentLinks, writeAgentLink } from './agentLinks';
 import type { CreatedRef, EntraPlan } from './changes';
 import { isRef } from './changes';
+import { beforeSendAssignments, sendAssignments } from './licences/assignments';
+import { ASSIGN_LICENSE, type AssignLicenseBody } from './licences/types';
 
 type Body = Record<string, unknown>;
 type Deps = Pick<SyncDeps, 'halo' | 'stores' | 'now' | 'log'>;
+type GraphDeps = Pick<SyncDeps, 'config' | 'graph' | 'graphForApp' | 'secrets'>;
 
 /**
  * The Entra ID sync's last look before a batch goes to Halo. Names of records created earlier in the plan (a new
@@ -14,11 +17,13 @@ type Deps = Pick<SyncDeps, 'halo' | 'stores' | 'now' | 'log'>;
  * Entra object id, sites by name) and their links kept.
  */
 export async function beforeSendEntraWrites(
-  deps: Deps,
+  deps: Deps & GraphDeps,
   batch: WriteBatch,
   context: { plan: EntraPlan; recovering: boolean },
 ): Promise<unknown[]> {
   const { plan, recovering } = context;
+  if (batch.resource === ASSIGN_LICENSE)
+    return beforeSendAssignments(deps, plan.tenantId, batch.bodies as AssignLicenseBody[], recovering);
   const resolver = refResolver(deps, plan.tenantId);
   let bodies = batch.bodies as Body[];
   if (recovering && bodies.some((b) => b.id === undefined))
@@ -34,11 +39,15 @@ export async function beforeSendEntraWrites(
  * agent created (the agent link: agents carry no Entra object id in Halo).
  */
 export async function sendEntraWrites(
-  deps: Deps,
+  deps: Deps & GraphDeps,
   batch: WriteBatch,
   bodies: unknown[],
   context: { plan: EntraPlan },
 ): Promise<void> {
+  if (batch.resource === ASSIGN_LICENSE) {
+    await sendAssignments(deps, context.plan.tenantId, bodies as AssignLicenseBody[]);
+    return;
+  }
   const records = bodies as Body[];
   const written = await deps.halo.post(batch.resource, records.map(withoutPlanFields));
   if (batch.resource !== '/Agent' || !records.some((b) => b.id === undefined)) return;
@@ -108,6 +117,11 @@ export async function findExisting(
       if (typeof draft.azureoid === 'string' && (await userIdByOid(deps, draft.azureoid)) !== undefined)
         found.add(draft);
     }
+  } else if (resource === '/SoftwareLicence') {
+    for (const draft of drafts) {
+      const skuId = String(draft.vendor_product_sku ?? '');
+      if (skuId !== '' && (await licenceIdBySku(deps, Number(draft.client_id), skuId)) !== undefined) found.add(draft);
+    }
   } else if (resource === '/Site') {
     for (const draft of drafts) {
       if ((await siteIdByName(deps, Number(draft.client_id), String(draft.name ?? ''))) !== undefined) found.add(draft);
@@ -138,6 +152,25 @@ async function userIdByOid(deps: Deps, oid: string): Promise<number | undefined>
   return Number.isInteger(id) && id > 0 ? id : undefined;
 }
 
+async function licenceIdBySku(
+  deps: Deps,
+  clientId: number,
+  skuId: string,
+  lists?: Map<number, Promise<unknown[]>>,
+): Promise<number | undefined> {
+  const read = () => deps.halo.list('/SoftwareLicence', { key: 'licences', query: { client_id: clientId } });
+  let rows: Promise<unknown[]>;
+  if (lists) {
+    rows = lists.get(clientId) ?? read();
+    lists.set(clientId, rows);
+  } else rows = read();
+  const licence = ((await rows) as Body[]).find(
+    (l) => Number(l.client_id) === clientId && String(l.vendor_product_sku ?? '').toLowerCase() === skuId.toLowerCase(),
+  );
+  const id = Number(licence?.id);
+  return Number.isInteger(id) && id > 0 ? id : undefined;
+}
+
 async function siteIdByName(deps: Deps, clientId: number, name: string): Promise<number | undefined> {
   const rows = await deps.halo.list('/Site', { key: 'sites', query: { client_id: clientId, includeinactive: true } });
   const site = (rows as Body[]).find(
@@ -155,6 +188,7 @@ async function siteIdByName(deps: Deps, clientId: number, name: string): Promise
 function refResolver(deps: Deps, tenantId: string) {
   let links: Promise<Record<string, number>> | undefined;
   let agents: Promise<Map<string, number>> | undefined;
+  const licenceLists = new Map<number, Promise<unknown[]>>();
   const resolve = async (ref: CreatedRef): Promise<number> => {
     if (ref.$ref === 'agent') {
       links ??= readAgentLinks(deps, tenantId);
@@ -174,6 +208,13 @@ function refResolver(deps: Deps, tenantId: string) {
       const id = await userIdByOid(deps, ref.oid);
       if (id !== undefined) return id;
       throw new Error(`the Halo user for Entra user ${ref.oid} does not exist: its create did not happen`);
+    }
+    if (ref.$ref === 'licence') {
+      const id = await licenceIdBySku(deps, ref.clientId, ref.skuId, licenceLists);
+      if (id !== undefined) return id;
+      throw new Error(
+        `the licence ${ref.skuId} of client #${ref.clientId} does not exist in Halo: its create did not happen`,
+      );
     }
     const id = await siteIdByName(deps, ref.clientId, ref.name);
     if (id !== undefined) return id;

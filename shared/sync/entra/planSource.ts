@@ -2,7 +2,7 @@ import type { EntraConnection } from '../../config/integration/entra';
 import type { RunContext, SyncDeps } from '../engine/definition';
 import type { SourceState } from '../engine/tenantState';
 import { readAgentLinks } from './agentLinks';
-import type { EntraPlan, ReadSummary } from './changes';
+import type { EntraPlan, InboundLogEntry, ReadSummary } from './changes';
 import { connectionOf, graphForConnection } from './connectionGraph';
 import {
   applyGroupsRound,
@@ -12,6 +12,8 @@ import {
   directReportsOf,
   EMPTY_DIRECTORY,
 } from './directory';
+import type { HaloEntraSnapshot } from './haloSnapshot';
+import { planLicencePart } from './licences';
 import { type PlanInput, planConnection, type UserEvent } from './plan';
 import { GROUPS_DELTA, groupsSelect, readRound, readUntracked, USERS_DELTA } from './readDirectory';
 import { readHalo, readOpenTickets } from './readHalo';
@@ -62,10 +64,11 @@ export async function planEntraSource(deps: SyncDeps, run: RunContext, source: S
   });
   let result: ReturnType<typeof planConnection> | undefined;
   let usersFrom: string | undefined;
+  let halo: HaloEntraSnapshot | undefined;
   const problems: string[] = [];
   if (events.length > 0) {
     const links = await readAgentLinks(deps, connection.tenantId);
-    let halo = await readHalo(deps.halo, config, connection, links, run.log);
+    halo = await readHalo(deps.halo, config, connection, links, run.log);
     usersFrom = halo.usersFrom;
     problems.push(...halo.skippedRows.map((row) => `Halo row skipped: ${row}`));
     result = planConnection(planInput(halo));
@@ -74,6 +77,13 @@ export async function planEntraSource(deps: SyncDeps, run: RunContext, source: S
       result = planConnection(planInput(halo));
     }
     problems.push(...result.problems);
+  }
+  const licences = connection.syncs.licences
+    ? await planLicencePart(deps, run, { config, connection, graph, directory, previous, halo })
+    : undefined;
+  if (licences) {
+    problems.push(...licences.problems);
+    directory = { ...directory, licences: licences.state };
   }
 
   const changedDirectory =
@@ -84,7 +94,8 @@ export async function planEntraSource(deps: SyncDeps, run: RunContext, source: S
     usersRound.removed.length > 0 ||
     groupsRound.items.length > 0 ||
     groupsRound.removed.length > 0 ||
-    !previous;
+    !previous ||
+    (licences !== undefined && JSON.stringify(licences.state) !== JSON.stringify(previous.licences));
   let directoryPath = state.directoryPath ?? '';
   if (changedDirectory && run.mode === 'apply') {
     directoryPath = pendingDirectoryPath(run.runId, connection.tenantId);
@@ -106,8 +117,8 @@ export async function planEntraSource(deps: SyncDeps, run: RunContext, source: S
     tenantId: connection.tenantId,
     connectionName: connection.name,
     read,
-    changes: result?.changes ?? [],
-    log: result?.log ?? [],
+    changes: [...(result?.changes ?? []), ...(licences?.changes ?? [])],
+    log: withLicenceLog(result?.log ?? [], licences?.log ?? []),
     problems,
     commit: {
       usersDeltaLink: usersRound.deltaLink,
@@ -166,6 +177,27 @@ function affectedUsers(input: {
   const managers = new Set([...input.users.changed, ...input.users.restored, ...input.users.gone.map((g) => g.id)]);
   for (const id of directReportsOf(input.directory, managers)) if (present(id)) set(id, 'affected');
   return [...events.values()];
+}
+
+/** One inbound-log record per user: a user's licence changes join the record its other changes made. */
+function withLicenceLog(log: readonly InboundLogEntry[], licenceLog: readonly InboundLogEntry[]): InboundLogEntry[] {
+  const out = [...log];
+  const at = new Map(out.map((entry, i) => [entry.oid.toLowerCase(), i]));
+  for (const entry of licenceLog) {
+    const i = at.get(entry.oid.toLowerCase());
+    if (i === undefined) {
+      out.push(entry);
+      continue;
+    }
+    const main = out[i]!;
+    out[i] = {
+      ...main,
+      mappings: [...main.mappings, ...entry.mappings],
+      changes: [...main.changes, ...entry.changes],
+      outcome: `${main.outcome}; ${entry.outcome}`,
+    };
+  }
+  return out;
 }
 
 function withExtra(directory: Directory, extra: Map<string, Record<string, unknown>>): Directory {

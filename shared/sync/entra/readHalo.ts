@@ -126,7 +126,7 @@ async function readUsers(
 }
 
 /** Users' Entra object ids, by user id, from one SQL report; undefined when the report is refused. */
-async function readUserOids(
+export async function readUserOids(
   halo: HaloClient,
   skipped: string[],
   log: Logger,

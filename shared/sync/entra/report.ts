@@ -111,7 +111,14 @@ export function recordOf(change: EntraChange): string {
     case 'updateUser':
     case 'deactivateUser':
     case 'reactivateUser':
+    case 'linkLicences':
       return `user #${change.userId}`;
+    case 'assignLicence':
+      return `Entra user ${change.oid} (Halo user #${change.userId})`;
+    case 'createLicence':
+      return `new licence "${change.body.name ?? change.skuId}"`;
+    case 'updateLicence':
+      return `licence #${change.licenceId}`;
     default:
       return typeof change.agentId === 'number' ? `agent #${change.agentId}` : 'new agent';
   }

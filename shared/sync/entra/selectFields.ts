@@ -29,7 +29,8 @@ export function userSelection(connection: EntraConnection): UserSelection {
   const used = new Set<string>(SYSTEM_PROPERTIES);
   const untracked = new Set<string>();
   let managerUsed = connection.roles.noManagerUserRoleId !== undefined;
-  if (connection.siteMappings.some((m) => m.externalUsers === 'licensedOnly')) used.add('assignedLicenses');
+  if (connection.syncs.licences || connection.siteMappings.some((m) => m.externalUsers === 'licensedOnly'))
+    used.add('assignedLicenses');
   for (const [, expression] of fieldExpressionsOf(connection)) {
     const parsed = parseFieldExpression(expression);
     if (!parsed.ok) continue;

@@ -79,7 +79,11 @@ export async function readDirectory(deps: Deps, path: string | undefined): Promi
   const blob = await deps.reports.get(path);
   if (!blob) return undefined;
   const parsed = JSON.parse(blob.content.toString('utf8')) as Partial<Directory>;
-  return { users: parsed.users ?? {}, groups: parsed.groups ?? {} };
+  return {
+    users: parsed.users ?? {},
+    groups: parsed.groups ?? {},
+    ...(parsed.licences ? { licences: parsed.licences } : {}),
+  };
 }
 
 export async function writeDirectory(deps: Deps, path: string, directory: Directory): Promise<void> {

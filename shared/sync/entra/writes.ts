@@ -2,19 +2,29 @@ import type { WriteBatch } from '../engine/definition';
 import { HALO_MAX_BATCH } from '../engine/writeBatches';
 import type { EntraChange, EntraPlan, IdOrRef } from './changes';
 import { isRef } from './changes';
+import { ASSIGN_LICENSE } from './licences/types';
 
-export type EntraResource = '/Site' | '/Agent' | '/Users' | '/CAB' | '/Tickets';
+export type EntraResource =
+  | '/Site'
+  | '/SoftwareLicence'
+  | '/Agent'
+  | '/Users'
+  | '/CAB'
+  | '/Tickets'
+  | typeof ASSIGN_LICENSE;
 
 /**
- * The plan's Halo writes, in an order that lets later writes name what earlier ones create: new sites, new agents,
- * then agent updates (a line manager may be an agent just created), users (a site may be new), CAB members (an
- * agent or user may be new), ticket reassignments. Changes to one record are merged into one body (later fields
- * win); each phase goes in arrays of at most `batchSize` (≤ 100).
+ * The plan's writes, in an order that lets later writes name what earlier ones create: new sites, software
+ * licences, new agents, then agent updates (a line manager may be an agent just created), users (a site or a
+ * licence may be new), CAB members (an agent or user may be new), ticket reassignments, and last the licence
+ * assignments in Entra (Graph, one request per user). Changes to one record are merged into one body (later
+ * fields win); each phase goes in arrays of at most `batchSize` (≤ 100).
  */
 export function entraWrites(plan: Pick<EntraPlan, 'changes'>, options: { batchSize?: number } = {}): WriteBatch[] {
   const size = Math.min(HALO_MAX_BATCH, Math.max(1, Math.trunc(options.batchSize ?? HALO_MAX_BATCH)));
   const phases: [EntraResource, (c: EntraChange) => boolean][] = [
     ['/Site', (c) => c.kind === 'createSite'],
+    ['/SoftwareLicence', (c) => c.kind === 'createLicence' || c.kind === 'updateLicence'],
     ['/Agent', (c) => c.kind === 'createAgent'],
     ['/Agent', (c) => c.kind === 'updateAgent' || c.kind === 'deactivateAgent' || c.kind === 'reactivateAgent'],
     [
@@ -23,10 +33,12 @@ export function entraWrites(plan: Pick<EntraPlan, 'changes'>, options: { batchSi
         c.kind === 'createUser' ||
         c.kind === 'updateUser' ||
         c.kind === 'deactivateUser' ||
-        c.kind === 'reactivateUser',
+        c.kind === 'reactivateUser' ||
+        c.kind === 'linkLicences',
     ],
     ['/CAB', (c) => c.kind === 'addCabMember'],
     ['/Tickets', (c) => c.kind === 'reassignTicket'],
+    [ASSIGN_LICENSE, (c) => c.kind === 'assignLicence'],
   ];
   const batches: WriteBatch[] = [];
   for (const [resource, belongs] of phases) {
@@ -76,11 +88,14 @@ function bodyOf(change: EntraChange): { key: string | undefined; body: Record<st
     case 'createSite':
     case 'createAgent':
     case 'createUser':
+    case 'createLicence':
       return { key: undefined, body: change.body as Record<string, unknown> };
     case 'addCabMember':
       return { key: `cab:${change.cabId}`, body: { id: change.cabId, members: [change.member] } };
     case 'reassignTicket':
       return { key: `ticket:${change.ticketId}`, body: change.body };
+    case 'assignLicence':
+      return { key: `assign:${change.oid}`, body: change.body as unknown as Record<string, unknown> };
     default:
       return { key: idKey(change.body.id), body: change.body as Record<string, unknown> };
   }
