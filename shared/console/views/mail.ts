@@ -5,6 +5,7 @@ import { MAIL_OUTCOMES, type MailLogPage, type MailOutcome, type SubscriptionRec
 import type { ConsoleDeps } from '../deps';
 import { maskSecrets } from '../mask';
 import { dayOrTime, pageLimit } from '../query';
+import { NotFoundError } from './notFound';
 
 export const mailQuerySchema = z
   .object({
@@ -80,7 +81,7 @@ export interface MailView {
   readonly scanned: number;
 }
 
-export class UnknownMailboxError extends Error {
+export class UnknownMailboxError extends NotFoundError {
   override readonly name = 'UnknownMailboxError';
 }
 
