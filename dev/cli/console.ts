@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import type { ConsoleDeps } from '../../shared/console/deps';
 import { consoleReads, type Loaded, parseQueryOf, type QueryRead, registeredTimers } from '../../shared/console/reads';
+import type { OverviewView } from '../../shared/console/views/overview';
 import { SYNCS } from '../../shared/sync/syncs';
 import { loadFunctionFiles } from '../runner';
 import { type CliCommand, parseCommandArgs, say, UsageError } from './command';
@@ -90,8 +91,7 @@ export const consoleCommands: CliCommand[] = [
         values,
         (deps) => consoleReads.overview(deps, registeredTimers()),
         overviewLines,
-        (view) =>
-          view.flows.some((f) => f.health === 'failed' || f.health === 'warning') || view.failures.total > 0 ? 1 : 0,
+        (view) => (needsAPerson(view) ? 1 : 0),
       );
     },
   },
@@ -156,6 +156,12 @@ export const consoleCommands: CliCommand[] = [
     },
   },
 ];
+
+/** A flow failed or warns, a failure waits, or the app does not run on the config that was pushed. */
+function needsAPerson(view: OverviewView): boolean {
+  const flows = view.flows.some((f) => f.health === 'failed' || f.health === 'warning');
+  return flows || view.failures.total > 0 || view.config.state !== 'ok';
+}
 
 /** The first read that finds something (a run id names a run of one sync), else a refusal that says so. */
 async function firstFound<T>(reads: readonly (() => Promise<Loaded<T>>)[], missing: string): Promise<Loaded<T>> {

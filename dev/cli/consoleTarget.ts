@@ -5,12 +5,16 @@
 //      with your Azure identity: Storage Table Data Reader and Storage Blob Data Reader are enough);
 //   3. otherwise a fresh demo stack, run once through every demo flow for this command.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import type { TokenCredential } from '@azure/identity';
 import { DefaultAzureCredential } from '@azure/identity';
 import { buildContainer } from '../../shared/app/buildContainer';
-import { loadAppSettings } from '../../shared/config/appSettings';
-import { parseIntegrationConfig, readIntegrationConfig } from '../../shared/config/integration';
+import type { Container } from '../../shared/app/container';
+import { integrationConfigFor } from '../../shared/app/integrationConfigFor';
+import { type AppSettings, loadAppSettings } from '../../shared/config/appSettings';
+import { type IntegrationConfig, parseIntegrationConfig } from '../../shared/config/integration';
 import { type ConsoleDeps, consoleDepsOf } from '../../shared/console/deps';
+import type { LogSink } from '../../shared/runtime/logger';
 import { runDemoOnce } from '../demo/runOnce';
 import { localVaultCredential, type Stack, startStack } from '../stack';
 import { logSink, ROOT, readLocalSettings } from './services';
@@ -44,9 +48,9 @@ export async function consoleTarget(verbose: boolean): Promise<ConsoleTarget> {
   const stackFile = readStackFile(process.env.HALO_BRIDGE_STACK_FILE ?? DEMO_STACK_FILE);
   if (stackFile) {
     const settings = loadAppSettings(stackFile.settings);
-    const config = parseIntegrationConfig(stackFile.config, 'the running stack');
+    const given = parseIntegrationConfig(stackFile.config, 'the running stack');
     return {
-      deps: consoleDepsOf(buildContainer(settings, config, { sink, azureCredential: () => localVaultCredential })),
+      deps: consoleDepsOf(await containerFor(settings, { sink, credential: localVaultCredential, given })),
       where: `the stack of npm start (pid ${stackFile.pid})`,
       stop: async () => {},
     };
@@ -54,13 +58,8 @@ export async function consoleTarget(verbose: boolean): Promise<ConsoleTarget> {
   const local = readLocalSettings();
   if (local?.HALO_BASE_URL) {
     const settings = loadAppSettings(local);
-    const config = readIntegrationConfig({
-      inline: settings.INTEGRATION_CONFIG,
-      path: settings.INTEGRATION_CONFIG_PATH ? resolve(ROOT, settings.INTEGRATION_CONFIG_PATH) : undefined,
-    });
-    const credential = new DefaultAzureCredential();
     return {
-      deps: consoleDepsOf(buildContainer(settings, config, { sink, azureCredential: () => credential })),
+      deps: consoleDepsOf(await containerFor(settings, { sink, credential: new DefaultAzureCredential() })),
       where: `Halo ${settings.HALO_BASE_URL}`,
       stop: async () => {},
     };
@@ -78,6 +77,25 @@ export async function consoleTarget(verbose: boolean): Promise<ConsoleTarget> {
     where: 'a fresh demo stack, run once for this command (start `npm start` to read the one it runs)',
     stop: () => stack.stop(),
   };
+}
+
+/**
+ * A container over the settings' storage with the config the app itself runs on: the config blob when the settings
+ * name one (read now, so "the config in force" is the pushed one), else `given` or the file/inline setting.
+ */
+async function containerFor(
+  settings: AppSettings,
+  options: { sink: LogSink; credential: TokenCredential; given?: IntegrationConfig },
+): Promise<Container> {
+  let built: Container | undefined;
+  const live =
+    settings.INTEGRATION_CONFIG_BLOB || !options.given ? integrationConfigFor(settings, () => built!, ROOT) : undefined;
+  built = buildContainer(settings, live ?? options.given!, {
+    sink: options.sink,
+    azureCredential: () => options.credential,
+  });
+  await live?.refreshIfDue();
+  return built;
 }
 
 function readStackFile(path: string): StackFile | undefined {

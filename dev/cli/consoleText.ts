@@ -46,7 +46,9 @@ export function overviewLines(view: OverviewView, now: Date): string[] {
   const sync = c.tenantSync.enabled ? `${c.tenantSync.mode} mode, ${c.tenantSync.schedule}` : 'disabled';
   lines.push(
     `config ${c.version}: ${c.mailboxes} mailbox(es), ${c.scripts} script(s), ${c.workers} worker(s); tenant sync ${sync}`,
+    `  from ${c.source}${c.savedAt ? `, pushed ${ago(c.savedAt, now)}` : ''}${c.loadedAt ? `, loaded ${ago(c.loadedAt, now)}` : ''}`,
   );
+  if (c.state !== 'ok') lines.push(`  ${MARK.failed} ${c.state}: ${c.problems.join('; ')}`);
   return lines;
 }
 

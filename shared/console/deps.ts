@@ -1,5 +1,6 @@
 import type { Container, StateStores } from '../app/container';
 import type { IntegrationConfig } from '../config/integration';
+import type { ConfigStatus } from '../config/liveConfig';
 import type { ReportStore } from '../storage';
 import { type HaloLinks, haloLinks } from './haloLinks';
 
@@ -9,6 +10,8 @@ import { type HaloLinks, haloLinks } from './haloLinks';
  */
 export interface ConsoleDeps {
   readonly config: IntegrationConfig;
+  /** Where the config in force comes from, whether it is valid, when it was pushed and loaded. */
+  configStatus(): ConfigStatus;
   readonly stores: StateStores;
   readonly reports: ReportStore;
   readonly now: () => Date;
@@ -20,6 +23,7 @@ export interface ConsoleDeps {
 export function consoleDepsOf(container: Container): ConsoleDeps {
   return {
     config: container.config,
+    configStatus: () => container.configStatus(),
     stores: container.stores,
     reports: container.reports,
     now: container.now,

@@ -25,7 +25,8 @@ describe('npm run cli: the console on the command line, reading the stack `npm s
   };
 
   before(async () => {
-    stack = await startSettledDemo();
+    // The config as a deployed app has it: pushed to the config blob, so "the config in force" says when.
+    stack = await startSettledDemo({ configFromBlob: true });
     operator = await signIn(stack.runner.url);
     dir = mkdtempSync(join(tmpdir(), 'halo-bridge-cli-'));
     const stackFile = join(dir, 'demo-stack.json');
@@ -40,21 +41,28 @@ describe('npm run cli: the console on the command line, reading the stack `npm s
   it('status: the overview, the same JSON as the console, and in words; exit 1 while something needs a person', async () => {
     const fromCli = await json<OverviewView>('status');
     const fromPage = await operator.json<OverviewView>('/api/console');
-    // Everything but the moment each was made.
-    assert.deepEqual({ ...fromCli, generatedAt: '' }, { ...fromPage, generatedAt: '' });
+    // Everything but the moment each was made, and when each process loaded the config (the CLI reads it itself).
+    const timeless = (view: OverviewView) => ({ ...view, generatedAt: '', config: { ...view.config, loadedAt: '' } });
+    assert.deepEqual(timeless(fromCli), timeless(fromPage));
     assert.ok(
       fromCli.flows.some((flow) => flow.nextRunAt),
       'the timers are known: next runs shown',
     );
+    assert.equal(fromPage.config.source, 'config/integration.json');
+    assert.equal(fromPage.config.state, 'ok');
+    assert.ok(fromPage.config.savedAt && fromPage.config.loadedAt, 'when it was pushed and loaded');
 
     const text = await cli('status');
     const unhealthy =
-      fromPage.flows.some((f) => f.health === 'failed' || f.health === 'warning') || fromPage.failures.total > 0;
+      fromPage.flows.some((f) => f.health === 'failed' || f.health === 'warning') ||
+      fromPage.failures.total > 0 ||
+      fromPage.config.state !== 'ok';
     assert.equal(text.code, unhealthy ? 1 : 0, text.stderr);
     assert.match(text.stdout, /^halo-bridge: the stack of npm start/);
     for (const flow of fromPage.flows) assert.ok(text.stdout.includes(flow.title), flow.title);
     for (const worker of fromPage.workers) assert.match(text.stdout, new RegExp(`${worker.id} +group ${worker.group}`));
     assert.match(text.stdout, new RegExp(`^config ${fromPage.config.version}: `, 'm'));
+    assert.match(text.stdout, /^ {2}from config\/integration\.json, pushed \d+ (s|min) ago, loaded /m);
   });
 
   it('jobs: the Scripts page as JSON and text; one job with its output; a bad flag says what is wrong', async () => {

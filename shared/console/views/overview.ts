@@ -64,6 +64,14 @@ export interface ConfigInForce {
   readonly scripts: number;
   readonly workers: number;
   readonly tenantSync: { readonly enabled: boolean; readonly mode: string; readonly schedule: string };
+  /** Where it comes from (the config blob, a file, an app setting), never with a query string. */
+  readonly source: string;
+  /** `ok`, or why the app runs on something else than what was pushed (empty, missing, invalid, unreadable). */
+  readonly state: string;
+  readonly problems: readonly string[];
+  /** When the document in force was pushed (blob sources), and when this instance loaded it. */
+  readonly savedAt?: string;
+  readonly loadedAt?: string;
 }
 
 export interface OverviewView {
@@ -327,6 +335,7 @@ async function workerHealth(deps: ConsoleDeps, recent: readonly JobSummary[]): P
 
 function configInForce(deps: ConsoleDeps): ConfigInForce {
   const { config } = deps;
+  const status = deps.configStatus();
   return {
     version: createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 12),
     mailboxes: config.mailboxes.length,
@@ -337,5 +346,10 @@ function configInForce(deps: ConsoleDeps): ConfigInForce {
       mode: config.tenantSync.mode,
       schedule: config.tenantSync.schedule,
     },
+    source: maskSecrets(status.source.replace(/\?.*$/, ''), deps.secrets),
+    state: status.state,
+    problems: status.problems.map((problem) => maskSecrets(problem, deps.secrets)),
+    ...(status.savedAt ? { savedAt: status.savedAt } : {}),
+    ...(status.loadedAt ? { loadedAt: status.loadedAt } : {}),
   };
 }
