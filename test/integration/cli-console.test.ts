@@ -82,10 +82,6 @@ describe('npm run cli: the console on the command line, reading the stack `npm s
     assert.match(one.stdout, new RegExp(`^job ${job.id}: ${job.script} ${job.status}`, 'm'));
     assert.match(one.stdout, /^ {2}output:$/m);
 
-    const missing = await cli('jobs', 'no-such-job');
-    assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /no job no-such-job/);
-
     const bad = await cli('jobs', '--limit', '0');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^invalid options: --limit: Too small: expected number to be >=1$/m);
@@ -99,17 +95,16 @@ describe('npm run cli: the console on the command line, reading the stack `npm s
     const created = view.entries.find((e) => e.outcome === 'created' && e.ticketId !== undefined);
     assert.ok(created, 'a mail that created a ticket');
 
-    const byTicket = await json<MailView>('mail-log', '--ticket', String(created.ticketId));
-    assert.deepEqual(
-      byTicket,
-      await operator.json<MailView>(`/api/console/mail?ticket=${created.ticketId}`),
-      'the same filter as the page',
-    );
-    assert.ok(byTicket.entries.every((e) => e.ticketId === created.ticketId));
-
-    const text = await cli('mail-log');
+    // The page's filter, as a flag: the same mails, in words.
+    const byTicket = await operator.json<MailView>(`/api/console/mail?ticket=${created.ticketId}`);
+    assert.ok(byTicket.entries.length > 0 && byTicket.entries.every((e) => e.ticketId === created.ticketId));
+    const text = await cli('mail-log', '--ticket', String(created.ticketId));
     assert.equal(text.code, 0, text.stderr);
-    for (const entry of view.entries) assert.ok(text.stdout.includes(entry.fate), entry.fate);
+    for (const entry of byTicket.entries) assert.ok(text.stdout.includes(entry.fate), entry.fate);
+    const others = view.entries.filter(
+      (e) => e.ticketId !== created.ticketId && !e.fate.includes(`${created.ticketId}`),
+    );
+    for (const entry of others) assert.ok(!text.stdout.includes(entry.fate), `filtered out: ${entry.fate}`);
 
     const unknown = await cli('mail-log', '--mailbox', 'nobody');
     assert.equal(unknown.code, 2);
@@ -121,10 +116,6 @@ describe('npm run cli: the console on the command line, reading the stack `npm s
     assert.deepEqual(runs, await operator.json<RunsView>('/api/console/syncs'));
     const run = runs.runs[0];
     assert.ok(run, 'the demo ran a tenant sync');
-    const text = await cli('runs');
-    assert.equal(text.code, 0, text.stderr);
-    assert.ok(text.stdout.includes(run.runId));
-
     const detail = await cli('status', run.runId);
     assert.match(detail.stdout, new RegExp(`^${run.title} run ${run.runId} \\(`, 'm'));
     assert.equal(detail.code, run.status === 'succeeded' ? 0 : 1, detail.stderr);
@@ -134,10 +125,6 @@ describe('npm run cli: the console on the command line, reading the stack `npm s
   });
 
   it('failures: the Failures page with why and a masked preview; exit 1 while one waits for a person', async () => {
-    const before = await cli('failures');
-    assert.equal(before.code, 0, before.stderr);
-    assert.match(before.stdout, /no failure: nothing needs a person/);
-
     const secret = DEMO_GRAPH_APP.secret;
     const planted = await stack.container.stores.queueFailures.record({
       queue: QUEUES.mailboxScan,
