@@ -5,8 +5,8 @@ import { overviewPage } from '../shared/console/html/pages/overview';
 import { jobPage, scriptsPage } from '../shared/console/html/pages/scripts';
 import { runPage, syncsPage } from '../shared/console/html/pages/syncs';
 import { queryOf, serveConsoleRead } from '../shared/console/http';
-import { consoleReads, registeredTimers } from '../shared/console/reads';
-import { defineHttp } from '../shared/runtime/registry';
+import { consoleReads, timersOf } from '../shared/console/reads';
+import { defineHttp, registeredFunctions } from '../shared/runtime/registry';
 
 // The operator console's pages and JSON: the same URL answers HTML to a browser and JSON to anything else (or as
 // `?format=json|html` says). Anonymous at the host level on purpose: what opens them is a principal App Service
@@ -20,7 +20,7 @@ export const consoleOverview = defineHttp({
   authLevel: 'anonymous',
   handler: (request, _context, app) =>
     serveConsoleRead(request, app, {
-      load: (_request, state) => consoleReads.overview(state, registeredTimers()),
+      load: (_request, state) => consoleReads.overview(state, timersOf(registeredFunctions())),
       page: overviewPage,
     }),
 });

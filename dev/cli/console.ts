@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { z } from 'zod';
 import type { ConsoleDeps } from '../../shared/console/deps';
-import { consoleReads, type Loaded, parseQueryOf, type QueryRead, registeredTimers } from '../../shared/console/reads';
+import { consoleReads, type Loaded, parseQueryOf, type QueryRead, timersOf } from '../../shared/console/reads';
 import type { OverviewView } from '../../shared/console/views/overview';
 import { SYNCS } from '../../shared/sync/syncs';
 import { loadFunctionFiles } from '../runner';
@@ -86,10 +86,10 @@ export const consoleCommands: CliCommand[] = [
         );
       }
       // The overview's "next run" of each flow comes from the timer functions the app registers.
-      await loadFunctionFiles(join(ROOT, 'functions'));
+      const timers = timersOf(await loadFunctionFiles(join(ROOT, 'functions')));
       return answer(
         values,
-        (deps) => consoleReads.overview(deps, registeredTimers()),
+        (deps) => consoleReads.overview(deps, timers),
         overviewLines,
         (view) => (needsAPerson(view) ? 1 : 0),
       );

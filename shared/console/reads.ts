@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { registeredFunctions } from '../runtime/registry';
 import type { ConsoleDeps } from './deps';
 import { parseQuery } from './query';
 import { type BudgetView, budgetView } from './views/budget';
@@ -51,9 +50,11 @@ async function found<T>(load: () => Promise<T | undefined>, missing = 'not found
   }
 }
 
-/** The timer functions this app registers, for each flow's "next run". */
-export function registeredTimers(): TimerInfo[] {
-  return registeredFunctions().flatMap((fn) => (fn.kind === 'timer' ? [{ name: fn.name, schedule: fn.schedule }] : []));
+/** The timer functions among the app's registered functions, for each flow's "next run". */
+export function timersOf(functions: readonly { name: string; kind: string; schedule?: unknown }[]): TimerInfo[] {
+  return functions.flatMap((fn) =>
+    fn.kind === 'timer' && typeof fn.schedule === 'string' ? [{ name: fn.name, schedule: fn.schedule }] : [],
+  );
 }
 
 export const consoleReads = {
