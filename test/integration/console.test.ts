@@ -275,8 +275,11 @@ describe('operator console on the demo stack (HTTP)', () => {
       await page.goto(`${stack.runner.url}/api/console/syncs`);
       await page.selectOption('[data-sync="contacts"] select[name="mode"]', 'plan');
       await page.click('[data-sync="contacts"] button');
-      await page.waitForSelector('[data-sync="contacts"] [data-status].ok');
-      assert.match((await page.textContent('[data-sync="contacts"] [data-status]')) ?? '', /run started in plan mode/);
+      // The answer is shown until the page reloads (1.2 s later): wait for it, not for the element and then its text.
+      await page
+        .locator('[data-sync="contacts"] [data-status].ok')
+        .filter({ hasText: /run started in plan mode/ })
+        .waitFor();
       // The page reloads once the run started; the new run is listed first.
       await until(async () => (await page.locator('table.runs tbody tr').count()) > runsBefore);
     });
