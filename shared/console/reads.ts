@@ -68,7 +68,7 @@ export const consoleReads = {
     found(() => jobDetail(deps, jobId), `no job ${jobId}`),
   run: (deps: ConsoleDeps, kind: string, runId: string): Promise<Loaded<RunDetail>> =>
     found(() => runDetail(deps, kind, runId), `no ${kind} run ${runId}`),
-  budget: (deps: ConsoleDeps): Promise<Loaded<BudgetView>> => found(() => budgetView(undefined, deps.now())),
+  budget: (deps: ConsoleDeps): Promise<Loaded<BudgetView>> => found(() => budgetView(deps.budget, deps.now())),
 };
 
 export type { FailuresView, JobsView, MailView, RunsView };

@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import type { Stack } from '../../dev/stack';
 import { CONSOLE_ASSETS } from '../../shared/console/assets';
 import { encodeClientPrincipal } from '../../shared/console/principal';
+import type { BudgetView } from '../../shared/console/views/budget';
 import type { JobsView } from '../../shared/console/views/jobs';
 import type { MailView } from '../../shared/console/views/mail';
 import type { OverviewView } from '../../shared/console/views/overview';
@@ -175,6 +176,35 @@ describe('operator console on the demo stack (HTTP)', () => {
       assert.equal((await operator.get('/api/console/failures?queue=nope')).status, 404);
       const overview = await operator.json<OverviewView>('/api/console');
       assert.ok((overview.failures.open['halo-events'] ?? 0) >= 1);
+    });
+
+    it('Halo budget: the chart counts every request the Halo client sent, by flow, against the budget', async () => {
+      await stack.runner.drain({ idleMs: 300, timeoutMs: 60_000 });
+      await stack.container.haloBudget.flushUsage();
+      // What Halo saw: every API request but sign-in's (authinfo discovery and the token are not in the budget).
+      const sent = stack.halo.requests().filter((r) => r.path.startsWith('/api/') && r.path !== '/api/authinfo').length;
+      const view = await operator.json<BudgetView>('/api/console/budget');
+      assert.equal(view.available, true);
+      assert.ok(sent > 10, `the demo sent requests to Halo (${sent})`);
+      assert.equal(view.totals.requests, sent, 'each request the client sent is in the chart, once');
+      assert.equal(view.limitPerBucket, stack.container.haloBudget.history.limit.requests);
+      assert.equal(view.bucketMinutes, stack.container.haloBudget.history.limit.windowSeconds / 60);
+      for (const flow of ['mail', 'automation', 'tenant-sync'])
+        assert.ok(view.flows.includes(flow), `${flow} in ${view.flows}`);
+      for (const bucket of view.buckets) {
+        const byFlow = Object.values(bucket.byFlow).reduce((sum, n) => sum + n, 0);
+        assert.equal(bucket.total, byFlow, `bucket ${bucket.start}: the flows add up`);
+      }
+      assert.equal(
+        view.buckets.reduce((sum, b) => sum + b.total, 0),
+        sent,
+      );
+      const page = await (await operator.get('/api/console/budget', 'text/html')).text();
+      for (const flow of view.flows) {
+        assert.match(page, new RegExp(`<span class="swatch s\\d"></span>${flow}</span>`), `the legend names ${flow}`);
+        assert.match(page, new RegExp(`<path class="s\\d" d="M[^"]+"><title>${flow}</title>`), `a bar of ${flow}`);
+      }
+      assert.match(page, new RegExp(`<p>${sent} request\\(s\\) in 24 h · `), 'the total, in words');
     });
 
     it('says what is wrong with a query, by parameter', async () => {
