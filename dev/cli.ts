@@ -8,12 +8,14 @@ import type { CliCommand } from './cli/command';
 import { UsageError } from './cli/command';
 import { configCommands } from './cli/config';
 import { consentCommands } from './cli/consent';
+import { consoleCommands } from './cli/console';
 import { entraCommands } from './cli/entra';
 import { syncCommands } from './cli/sync';
 
 const commands: CliCommand[] = [
   ...syncCommands,
   ...entraCommands,
+  ...consoleCommands,
   ...configCommands,
   ...consentCommands,
   ...checkCommands,

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LogEntry, LogSink } from '../shared/runtime/logger';
+import { writeStackFile } from './cli/consoleTarget';
 import { consoleSink } from './demo/consoleSink';
 import { discoverDemoFlows } from './demo/discover';
 import { settle } from './demo/settle';
@@ -47,11 +48,14 @@ async function main(): Promise<number> {
 async function runDemo(stack: Stack, once: boolean, say: (line: string) => void): Promise<number> {
   const keysFile = writeDemoKeys(stack);
   printWhereThingsListen(stack, keysFile, say);
+  // `npm run cli -- status|runs|jobs|mail-log|failures` read this stack while it runs.
+  const removeStackFile = once ? () => {} : writeStackFile(stack);
   const flows = await discoverDemoFlows();
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    removeStackFile();
     say('halo-bridge: stopping ...');
     await stack.stop();
     process.exit(code);
@@ -147,6 +151,7 @@ function printWhereThingsListen(stack: Stack, keysFile: string, say: (line: stri
   say(
     `  Console         ${stack.settings.PUBLIC_BASE_URL}/api/console   (the demo signs you in as the local operator)`,
   );
+  say('  Console CLI     npm run cli -- status | runs | jobs | mail-log | failures   (reads this stack while it runs)');
   say(`  Halo simulator  ${stack.halo.url}   (counters: ${stack.halo.url}/_sim/counters)`);
   say(`  Graph simulator ${stack.graph.url}   (counters: ${stack.graph.url}/_sim/counters)`);
   say(`  Key Vault fake  ${stack.keyVault.url}`);

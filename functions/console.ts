@@ -5,20 +5,12 @@ import { overviewPage } from '../shared/console/html/pages/overview';
 import { jobPage, scriptsPage } from '../shared/console/html/pages/scripts';
 import { runPage, syncsPage } from '../shared/console/html/pages/syncs';
 import { queryOf, serveConsoleRead } from '../shared/console/http';
-import { budgetView } from '../shared/console/views/budget';
-import { failuresQuerySchema, failuresView, UnknownQueueError } from '../shared/console/views/failures';
-import { jobDetail, jobsQuerySchema, jobsView } from '../shared/console/views/jobs';
-import { mailQuerySchema, mailView, UnknownMailboxError } from '../shared/console/views/mail';
-import { overviewView } from '../shared/console/views/overview';
-import { runDetail, runsQuerySchema, runsView, UnknownSyncError } from '../shared/console/views/syncs';
+import { consoleReads, timersOf } from '../shared/console/reads';
 import { defineHttp, registeredFunctions } from '../shared/runtime/registry';
 
 // The operator console's pages and JSON: the same URL answers HTML to a browser and JSON to anything else (or as
 // `?format=json|html` says). Anonymous at the host level on purpose: what opens them is a principal App Service
 // Authentication put on the request, holding a console app role (shared/console/access.ts), never a function key.
-
-const timers = () =>
-  registeredFunctions().flatMap((fn) => (fn.kind === 'timer' ? [{ name: fn.name, schedule: fn.schedule }] : []));
 
 /** `GET /api/console`: every flow's health, tenants, workers, subscriptions, the config in force. */
 export const consoleOverview = defineHttp({
@@ -28,7 +20,7 @@ export const consoleOverview = defineHttp({
   authLevel: 'anonymous',
   handler: (request, _context, app) =>
     serveConsoleRead(request, app, {
-      load: async (_request, state) => ({ ok: true, data: await overviewView(state, timers()) }),
+      load: (_request, state) => consoleReads.overview(state, timersOf(registeredFunctions())),
       page: overviewPage,
     }),
 });
@@ -40,17 +32,9 @@ export const consoleMail = defineHttp({
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: (request, _context, app) => {
-    const query = queryOf(request, mailQuerySchema);
+    const query = queryOf(request, consoleReads.mail.query);
     return serveConsoleRead(request, app, {
-      load: async (_request, state) => {
-        if (!query.ok) return query;
-        try {
-          return { ok: true, data: await mailView(state, query.value) };
-        } catch (error) {
-          if (error instanceof UnknownMailboxError) return { ok: false, status: 404, error: error.message };
-          throw error;
-        }
-      },
+      load: async (_request, state) => (query.ok ? consoleReads.mail.run(state, query.value) : query),
       page: (view, context) => mailPage(view, query.ok ? query.value : { limit: 50 }, context),
     });
   },
@@ -63,9 +47,9 @@ export const consoleScripts = defineHttp({
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: (request, _context, app) => {
-    const query = queryOf(request, jobsQuerySchema);
+    const query = queryOf(request, consoleReads.jobs.query);
     return serveConsoleRead(request, app, {
-      load: async (_request, state) => (query.ok ? { ok: true, data: await jobsView(state, query.value) } : query),
+      load: async (_request, state) => (query.ok ? consoleReads.jobs.run(state, query.value) : query),
       page: (view, context) => scriptsPage(view, query.ok ? query.value : { limit: 25 }, context),
     });
   },
@@ -79,10 +63,7 @@ export const consoleJob = defineHttp({
   authLevel: 'anonymous',
   handler: (request, _context, app) =>
     serveConsoleRead(request, app, {
-      load: async (_request, state) => {
-        const job = await jobDetail(state, request.params.jobId ?? '');
-        return job ? { ok: true, data: job } : { ok: false, status: 404, error: `no job ${request.params.jobId}` };
-      },
+      load: (_request, state) => consoleReads.job(state, request.params.jobId ?? ''),
       page: jobPage,
     }),
 });
@@ -94,17 +75,9 @@ export const consoleSyncs = defineHttp({
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: (request, _context, app) => {
-    const query = queryOf(request, runsQuerySchema);
+    const query = queryOf(request, consoleReads.runs.query);
     return serveConsoleRead(request, app, {
-      load: async (_request, state) => {
-        if (!query.ok) return query;
-        try {
-          return { ok: true, data: await runsView(state, query.value) };
-        } catch (error) {
-          if (error instanceof UnknownSyncError) return { ok: false, status: 404, error: error.message };
-          throw error;
-        }
-      },
+      load: async (_request, state) => (query.ok ? consoleReads.runs.run(state, query.value) : query),
       page: syncsPage,
     });
   },
@@ -118,11 +91,7 @@ export const consoleRun = defineHttp({
   authLevel: 'anonymous',
   handler: (request, _context, app) =>
     serveConsoleRead(request, app, {
-      load: async (_request, state) => {
-        const { kind = '', runId = '' } = request.params;
-        const run = await runDetail(state, kind, runId);
-        return run ? { ok: true, data: run } : { ok: false, status: 404, error: `no ${kind} run ${runId}` };
-      },
+      load: (_request, state) => consoleReads.run(state, request.params.kind ?? '', request.params.runId ?? ''),
       page: runPage,
     }),
 });
@@ -134,17 +103,9 @@ export const consoleFailures = defineHttp({
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: (request, _context, app) => {
-    const query = queryOf(request, failuresQuerySchema);
+    const query = queryOf(request, consoleReads.failures.query);
     return serveConsoleRead(request, app, {
-      load: async (_request, state) => {
-        if (!query.ok) return query;
-        try {
-          return { ok: true, data: await failuresView(state, query.value) };
-        } catch (error) {
-          if (error instanceof UnknownQueueError) return { ok: false, status: 404, error: error.message };
-          throw error;
-        }
-      },
+      load: async (_request, state) => (query.ok ? consoleReads.failures.run(state, query.value) : query),
       page: (view, context) => failuresPage(view, query.ok ? query.value : { limit: 100 }, context),
     });
   },
@@ -161,7 +122,7 @@ export const consoleBudget = defineHttp({
   authLevel: 'anonymous',
   handler: (request, _context, app) =>
     serveConsoleRead(request, app, {
-      load: async (_request, state) => ({ ok: true, data: await budgetView(app.haloBudget.history, state.now()) }),
+      load: (_request, state) => consoleReads.budget(state),
       page: budgetPage,
     }),
 });

@@ -19,17 +19,8 @@ export interface Services {
   container: Container;
   runner: LocalRunner;
   where: string;
-  /** Set when storage is an in-memory Azurite started for this command (so it holds no earlier runs): why. */
-  ephemeral?: string;
   stop(): Promise<void>;
 }
-
-const DEMO_STORAGE_NOTE =
-  "the demo stack's storage is in memory and new for each command, so runs of `npm start` or of earlier cli " +
-  'commands are not in it';
-const LOCAL_STORAGE_NOTE =
-  'storage is an in-memory Azurite started for this command; set AzureWebJobsStorage in local.settings.json to a ' +
-  'storage account to keep runs between commands';
 
 export function logSink(verbose: boolean) {
   return (entry: LogEntry) => {
@@ -49,7 +40,6 @@ export async function connect(verbose: boolean): Promise<Services> {
       container: stack.container,
       runner: stack.runner,
       where: 'demo stack (simulators, a fresh copy of the demo data; not the one `npm start` runs)',
-      ephemeral: DEMO_STORAGE_NOTE,
       stop: () => stack.stop(),
     };
   }
@@ -85,7 +75,6 @@ export async function connect(verbose: boolean): Promise<Services> {
     container,
     runner,
     where: `Halo ${settings.HALO_BASE_URL}`,
-    ...(stopStorage !== noStorage ? { ephemeral: LOCAL_STORAGE_NOTE } : {}),
     stop: async () => {
       await runner.stop();
       await stopStorage();

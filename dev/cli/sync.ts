@@ -1,8 +1,8 @@
-// Sync commands: sync, status <runId>, runs; `--kind` picks the sync (default contacts, i.e. tenant sync).
+// Sync commands: sync; `--kind` picks the sync (default contacts, i.e. tenant sync). A run's status and the runs are
+// the console's reads (dev/cli/console.ts: status <runId>, runs).
 import {
   describeRun,
   getRunStatus,
-  getSyncOverview,
   parseJsonBody,
   SYNCS,
   type SyncDefinition,
@@ -60,43 +60,6 @@ export const syncCommands: CliCommand[] = [
       });
     },
   },
-  {
-    name: 'status',
-    usage: 'status <runId> [--kind <kind>]',
-    run: async (argv) => {
-      const { values, positionals } = parseCommandArgs(argv, common);
-      const runId = positionals[0];
-      if (!runId) throw new UsageError('status needs a run id');
-      const sync = syncFor(values.kind);
-      return withServices(values.verbose, async (services) => {
-        const status = await getRunStatus(services.container, sync, runId);
-        if (!status) {
-          console.error(`no ${sync.title} run ${runId}${services.ephemeral ? `: ${services.ephemeral}` : ''}`);
-          return 1;
-        }
-        for (const line of describeRun(sync, status).lines) say(line);
-        return 0;
-      });
-    },
-  },
-  {
-    name: 'runs',
-    usage: 'runs [--kind <kind>]',
-    run: async (argv) => {
-      const { values } = parseCommandArgs(argv, common);
-      const sync = syncFor(values.kind);
-      return withServices(values.verbose, async (services) => {
-        const overview = await getSyncOverview(services.container, sync, 20);
-        for (const line of describeOverview(overview)) say(line);
-        const { runs } = overview;
-        if (runs.length === 0) say(`no ${sync.title} runs${services.ephemeral ? `: ${services.ephemeral}` : ''}`);
-        for (const run of runs) {
-          say(`${run.runId}  ${run.status.padEnd(9)} ${run.startedAt}  tenants ${run.counts.tenants ?? '?'}`);
-        }
-        return 0;
-      });
-    },
-  },
 ];
 
 async function withServices(verbose: boolean, use: (services: Services) => Promise<number>): Promise<number> {
@@ -119,20 +82,4 @@ async function waitForRun(services: Services, sync: SyncDefinition, runId: strin
     if (status.run.status !== 'running') return status;
     await new Promise((r) => setTimeout(r, 500));
   }
-}
-
-function describeOverview(overview: Awaited<ReturnType<typeof getSyncOverview>>): string[] {
-  const { schedule, lease } = overview;
-  const lines = [
-    `${overview.title} (${overview.kind}): ${overview.enabled ? 'enabled' : 'disabled'}, mode ${overview.mode}, schedule ${schedule.cron}` +
-      (schedule.pending
-        ? `, due since ${schedule.pending} (starts at the next check)`
-        : schedule.next
-          ? `, next ${schedule.next}`
-          : ''),
-  ];
-  if (lease?.active) lines.push(`apply run ${lease.runId} holds the lease until ${lease.expiresAt}`);
-  else if (lease && !lease.releasedAt)
-    lines.push(`apply run ${lease.runId} stalled: its lease expired at ${lease.expiresAt}`);
-  return lines;
 }

@@ -86,8 +86,8 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** A TokenCredential for the Key Vault fake, which accepts any bearer token. */
-const localVaultCredential: TokenCredential = {
+/** A TokenCredential for the Key Vault fake, which accepts any bearer token (the CLI reading a stack uses it too). */
+export const localVaultCredential: TokenCredential = {
   getToken: async (): Promise<AccessToken> => ({
     token: 'local-dev-token',
     expiresOnTimestamp: Date.now() + 3_600_000,

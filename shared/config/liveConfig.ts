@@ -6,7 +6,7 @@ import { ConfigError } from './zodIssues';
 
 export interface ConfigDocumentReader {
   readonly location: string;
-  read(ifNoneMatch?: string): Promise<{ text: string; etag: string } | 'unchanged' | undefined>;
+  read(ifNoneMatch?: string): Promise<{ text: string; etag: string; lastModified?: string } | 'unchanged' | undefined>;
 }
 
 export type ConfigState = 'ok' | 'empty' | 'missing' | 'invalid' | 'unreadable';
@@ -16,6 +16,9 @@ export interface ConfigStatus {
   readonly source: string;
   /** ETag of the document in use (blob sources). */
   readonly etag?: string;
+  /** When the document in use was saved (pushed), as its store says (blob sources). */
+  readonly savedAt?: string;
+  /** When this instance loaded it. */
   readonly loadedAt?: string;
   readonly checkedAt?: string;
   /** What is wrong, with JSON paths for an invalid document; empty when state is ok. */
@@ -154,6 +157,7 @@ export function liveBlobConfig(reader: ConfigDocumentReader, options: BlobConfig
       state: checked.empty ? 'empty' : 'ok',
       problems: checked.empty ? [EMPTY_PROBLEM] : [],
       etag: read.etag,
+      ...(read.lastModified ? { savedAt: read.lastModified } : {}),
       loadedAt: new Date(now()).toISOString(),
     });
     options.onEvent?.({ kind: 'loaded', status });

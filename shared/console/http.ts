@@ -8,7 +8,7 @@ import { type ConsoleDeps, consoleDepsOf } from './deps';
 import { escapeHtml } from './html/html';
 import type { PageContext } from './html/layout';
 import type { ConsoleAccess, ConsolePrincipal } from './principal';
-import { parseQuery } from './query';
+import { type Loaded, parseQueryOf } from './reads';
 
 /**
  * Every console response: no caching of operational data, no framing, no referrer to Halo, and a policy that lets
@@ -24,11 +24,6 @@ export const CONSOLE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   vary: 'Accept, Cookie',
 };
 
-/** What a read endpoint's loader returns: the data, or a refusal that names what was wrong. */
-export type Loaded<T> =
-  | { readonly ok: true; readonly data: T }
-  | { readonly ok: false; readonly status: 400 | 404; readonly error: string; readonly problems?: readonly string[] };
-
 export interface ConsoleRead<T> {
   readonly need?: ConsoleAccess;
   load(request: HttpRequest, deps: ConsoleDeps, principal: ConsolePrincipal): Promise<Loaded<T>>;
@@ -36,17 +31,13 @@ export interface ConsoleRead<T> {
   page?(data: T, context: PageContext): string;
 }
 
-/** Loader helper: parses the query string with the endpoint's schema (the same schema the CLI uses). */
-export function queryOf<S extends z.ZodType>(
-  request: HttpRequest,
-  schema: S,
-): { ok: true; value: z.output<S> } | { ok: false; status: 400; error: string; problems: string[] } {
+/** Loader helper: parses the query string with the read's schema (the same schema the CLI parses its flags with). */
+export function queryOf<S extends z.ZodType>(request: HttpRequest, schema: S) {
   const params: Record<string, string> = {};
   request.query.forEach((value, key) => {
     if (key !== 'format') params[key] = value;
   });
-  const parsed = parseQuery(schema, params);
-  return parsed.ok ? parsed : { ok: false, status: 400, error: 'invalid query', problems: parsed.problems };
+  return parseQueryOf(schema, params);
 }
 
 /** Serves a console page or its JSON, after checking who is asking. */

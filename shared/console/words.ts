@@ -13,3 +13,25 @@ export function describeCounts(counts: Readonly<Record<string, number>>): string
     .map(([key, n]) => `${n} ${words(key)}`)
     .join(', ');
 }
+
+/** "3 min ago" / "in 2 h" for a time difference in milliseconds (positive: in the future). */
+export function relative(deltaMs: number): string {
+  const future = deltaMs > 0;
+  const s = Math.abs(deltaMs) / 1000;
+  const text =
+    s < 45
+      ? `${Math.round(s)} s`
+      : s < 45 * 60
+        ? `${Math.round(s / 60)} min`
+        : s < 36 * 3600
+          ? `${Math.round(s / 3600)} h`
+          : `${Math.round(s / 86400)} d`;
+  return future ? `in ${text}` : `${text} ago`;
+}
+
+export function duration(ms: number | undefined): string {
+  if (ms === undefined) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.round(ms / 60_000)} min`;
+}

@@ -141,7 +141,11 @@ export async function send(deps: TransportDeps, request: HaloRequest): Promise<u
       status = response.status;
       retryAfter = response.headers.get('retry-after');
       body = await readBody(response);
-      if (response.ok) return body;
+      if (response.ok) {
+        // Every answered request counts against Halo's limit: the budget's history (the console's chart) has it too.
+        deps.usage?.count(flow, deps.lane, false);
+        return body;
+      }
     } catch (error) {
       networkError = error;
     }

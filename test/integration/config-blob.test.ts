@@ -78,6 +78,9 @@ describe('live config from the blob', () => {
     await live.refreshIfDue();
     assert.equal(live.status().state, 'ok');
     assert.equal(live.status().etag, v1.etag);
+    const saved = await live2.read();
+    assert.ok(saved && saved !== 'unchanged');
+    assert.equal(live.status().savedAt, saved.lastModified, 'when it was pushed, for the console');
     assert.deepEqual(
       live.current().mailboxes.map((m) => m.id),
       ['support'],

@@ -1,5 +1,4 @@
-import { discoverDemoFlows } from '../../dev/demo/discover';
-import { settle } from '../../dev/demo/settle';
+import { runDemoOnce } from '../../dev/demo/runOnce';
 import { type Stack, type StackOptions, startStack } from '../../dev/stack';
 
 /**
@@ -9,10 +8,7 @@ import { type Stack, type StackOptions, startStack } from '../../dev/stack';
 export async function startSettledDemo(options: StackOptions = {}): Promise<Stack> {
   const stack = await startStack({ worker: true, ...options });
   try {
-    const flows = await discoverDemoFlows();
-    for (const flow of flows) await flow.kickoff(stack, () => {});
-    for (const name of Object.keys(stack.runner.timerSchedules())) await stack.runner.runTimer(name);
-    if (!(await settle(stack, flows))) throw new Error('the demo did not settle');
+    if (!(await runDemoOnce(stack))) throw new Error('the demo did not settle');
     return stack;
   } catch (error) {
     await stack.stop();

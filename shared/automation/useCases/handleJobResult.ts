@@ -88,6 +88,7 @@ export async function handleJobResult(deps: Container, message: unknown): Promis
         workerId: result.workerId,
         output: outputOf(result),
         ...(evaluation.outcome === 'failure' ? { error: evaluation.summary } : {}),
+        ...(wrote.length > 0 ? { haloWrite: wrote.join('; ') } : {}),
         startedAt: result.startedAt,
         finishedAt: result.finishedAt,
       },

@@ -3,6 +3,7 @@ import { QUEUES } from '../../storage';
 import type { ConsoleDeps } from '../deps';
 import { maskSecrets } from '../mask';
 import { pageLimit } from '../query';
+import { NotFoundError } from './notFound';
 
 export const failuresQuerySchema = z
   .object({
@@ -67,7 +68,7 @@ export async function failuresView(deps: ConsoleDeps, query: FailuresQuery): Pro
   return { queues, failures };
 }
 
-export class UnknownQueueError extends Error {
+export class UnknownQueueError extends NotFoundError {
   override readonly name = 'UnknownQueueError';
 }
 

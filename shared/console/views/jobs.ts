@@ -42,8 +42,8 @@ export interface JobRow {
   /** The last lines of the script's output, secrets masked. */
   readonly outputTail?: string;
   readonly error?: string;
-  /** What the result wrote to Halo ("status 21", "private note added"), once a result was applied. */
-  readonly haloWrites?: readonly string[];
+  /** What the result wrote to Halo ("status 21; private note added"), once a result was applied. */
+  readonly haloWrite?: string;
 }
 
 export interface JobsView {
@@ -66,9 +66,8 @@ export async function jobsView(deps: ConsoleDeps, query: JobsQuery): Promise<Job
     ...(query.after ? { after: query.after } : {}),
     limit: query.limit,
   });
-  const writes = await Promise.all(page.jobs.map((job) => haloWritesOf(deps, job.id)));
   return {
-    jobs: page.jobs.map((job, i) => jobRow(deps, job, job.outputTail, writes[i])),
+    jobs: page.jobs.map((job) => jobRow(deps, job, job.outputTail, job.haloWrite)),
     ...(page.next ? { next: page.next } : {}),
   };
 }
@@ -76,7 +75,8 @@ export async function jobsView(deps: ConsoleDeps, query: JobsQuery): Promise<Job
 export async function jobDetail(deps: ConsoleDeps, id: string): Promise<JobDetail | undefined> {
   const job = await deps.stores.jobs.get(id);
   if (!job) return undefined;
-  const row = jobRow(deps, job, job.output, await haloWritesOf(deps, id));
+  // Jobs finished before the job record kept its Halo write have it only with the result's claim.
+  const row = jobRow(deps, job, job.output, job.haloWrite ?? (await haloWriteOfClaim(deps, id)));
   return { ...row, ...(job.output !== undefined ? { output: maskSecrets(job.output, deps.secrets) } : {}) };
 }
 
@@ -84,7 +84,7 @@ function jobRow(
   deps: ConsoleDeps,
   job: JobSummary | StoredJob,
   output: string | undefined,
-  haloWrites: readonly string[] | undefined,
+  haloWrite: string | undefined,
 ): JobRow {
   const secrets = deps.secrets;
   const started = job.startedAt ? Date.parse(job.startedAt) : Number.NaN;
@@ -103,13 +103,15 @@ function jobRow(
     ...(Number.isFinite(finished - started) ? { durationMs: finished - started } : {}),
     ...(output ? { outputTail: tail(maskSecrets(output, secrets)) } : {}),
     ...(job.error ? { error: maskSecrets(job.error, secrets) } : {}),
-    ...(haloWrites ? { haloWrites } : {}),
+    ...(haloWrite ? { haloWrite } : {}),
   };
 }
 
-/** The result handler records what it wrote to Halo with its claim on the job's result. */
-async function haloWritesOf(deps: ConsoleDeps, jobId: string): Promise<readonly string[] | undefined> {
+/** The result handler also records what it wrote to Halo with its claim on the job's result. */
+async function haloWriteOfClaim(deps: ConsoleDeps, jobId: string): Promise<string | undefined> {
   const record = await deps.stores.dedupe.get(DEDUPE.jobResult, jobId);
   const wrote = (record?.result as { wrote?: unknown } | undefined)?.wrote;
-  return Array.isArray(wrote) && wrote.every((w) => typeof w === 'string') ? wrote : undefined;
+  return Array.isArray(wrote) && wrote.length > 0 && wrote.every((w) => typeof w === 'string')
+    ? wrote.join('; ')
+    : undefined;
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { loadMailboxState } from '../../mail/useCases/mailboxState';
 import { scanRunKind } from '../../mail/useCases/scanMailbox';
-import { MAIL_OUTCOMES, type MailLogPage, type MailOutcome } from '../../storage';
+import { MAIL_OUTCOMES, type MailLogPage, type MailOutcome, type SubscriptionRecord } from '../../storage';
 import type { ConsoleDeps } from '../deps';
 import { maskSecrets } from '../mask';
 import { dayOrTime, pageLimit } from '../query';
+import { NotFoundError } from './notFound';
 
 export const mailQuerySchema = z
   .object({
@@ -21,7 +22,7 @@ export const mailQuerySchema = z
     /** The `next` cursor of the previous page. */
     after: z
       .string()
-      .regex(/^[0-9]{16}-[0-9a-f]{12}$/, { message: 'is not a cursor this console gave out' })
+      .regex(/^d\d{5}\/([0-9]{16}-[0-9a-f]{16})?$/, { message: 'is not a cursor this console gave out' })
       .optional(),
     limit: pageLimit(200, 50),
   })
@@ -51,7 +52,7 @@ export interface MailboxView {
   };
   readonly subscriptionExpiresAt?: string;
   /** What became of the mail of the last 24 hours, by outcome (`more`: over RECENT_LIMIT, counted that far). */
-  readonly last24h: { readonly counts: Readonly<Partial<Record<MailOutcome, number>>>; readonly more: boolean };
+  readonly last24h?: { readonly counts: Readonly<Partial<Record<MailOutcome, number>>>; readonly more: boolean };
 }
 
 export interface MailRow {
@@ -80,7 +81,7 @@ export interface MailView {
   readonly scanned: number;
 }
 
-export class UnknownMailboxError extends Error {
+export class UnknownMailboxError extends NotFoundError {
   override readonly name = 'UnknownMailboxError';
 }
 
@@ -94,7 +95,7 @@ export async function mailView(deps: ConsoleDeps, query: MailQuery): Promise<Mai
   }
   const ids = query.mailbox ? [query.mailbox] : configured.map((m) => m.id);
   const [mailboxes, page] = await Promise.all([
-    mailboxViews(deps, ids),
+    mailboxViews(deps, ids, { recent: true }),
     ids.length === 0
       ? Promise.resolve<MailLogPage>({ entries: [], scanned: 0 })
       : deps.stores.mailLog.search({
@@ -134,10 +135,15 @@ export async function mailView(deps: ConsoleDeps, query: MailQuery): Promise<Mai
   };
 }
 
-const RECENT_LIMIT = 500;
+const RECENT_LIMIT = 5_000;
 
-async function mailboxViews(deps: ConsoleDeps, ids: readonly string[]): Promise<MailboxView[]> {
-  const subscriptions = await deps.stores.subscriptions.list();
+/** Each mailbox's scan state; with `recent`, also the fates of its last 24 hours of mail (one more read). */
+export async function mailboxViews(
+  deps: ConsoleDeps,
+  ids: readonly string[],
+  options: { recent: boolean; subscriptions?: readonly SubscriptionRecord[] },
+): Promise<MailboxView[]> {
+  const subscriptions = options.subscriptions ?? (await deps.stores.subscriptions.list());
   const since = new Date(deps.now().getTime() - 86_400_000);
   return Promise.all(
     ids.map(async (id) => {
@@ -145,11 +151,12 @@ async function mailboxViews(deps: ConsoleDeps, ids: readonly string[]): Promise<
       const [{ state }, [run], recent] = await Promise.all([
         loadMailboxState(deps.stores.checkpoints, id),
         deps.stores.runs.list(scanRunKind(id), { top: 1 }),
-        deps.stores.mailLog.search({ mailboxes: [id], since, limit: RECENT_LIMIT }),
+        options.recent ? deps.stores.mailLog.countOutcomes([id], since, RECENT_LIMIT) : undefined,
       ]);
+      // In the outcomes' own order, for people.
       const counts: Partial<Record<MailOutcome, number>> = {};
       for (const outcome of MAIL_OUTCOMES) {
-        const n = recent.entries.filter((entry) => entry.outcome === outcome).length;
+        const n = recent?.counts[outcome] ?? 0;
         if (n > 0) counts[outcome] = n;
       }
       const expiry = subscriptions
@@ -181,7 +188,7 @@ async function mailboxViews(deps: ConsoleDeps, ids: readonly string[]): Promise<
             }
           : {}),
         ...(expiry ? { subscriptionExpiresAt: expiry } : {}),
-        last24h: { counts, more: recent.next !== undefined },
+        ...(recent ? { last24h: { counts, more: recent.more } } : {}),
       };
     }),
   );

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { RunRecord } from '../../storage';
-import { getRunStatus, getSyncOverview, type SyncDefinition, type SyncOverview } from '../../sync/engine';
+import type { JobSummary, RunRecord } from '../../storage';
+import { getSyncOverview, type SyncDefinition, type SyncOverview } from '../../sync/engine';
+import { listSourceRows } from '../../sync/engine/tenantState';
 import { SYNCS } from '../../sync/syncs';
 import type { ConsoleDeps } from '../deps';
 import { maskSecrets } from '../mask';
 import { describeCounts } from '../words';
 import { type FailureCounts, failureCounts } from './failures';
-import { mailView } from './mail';
+import { type MailboxView, mailboxViews } from './mail';
 import { nextOccurrence } from './syncs';
 
 /** A timer function as the registry defines it (the overview shows when each fires next). */
@@ -63,6 +64,14 @@ export interface ConfigInForce {
   readonly scripts: number;
   readonly workers: number;
   readonly tenantSync: { readonly enabled: boolean; readonly mode: string; readonly schedule: string };
+  /** Where it comes from (the config blob, a file, an app setting), never with a query string. */
+  readonly source: string;
+  /** `ok`, or why the app runs on something else than what was pushed (empty, missing, invalid, unreadable). */
+  readonly state: string;
+  readonly problems: readonly string[];
+  /** When the document in force was pushed (blob sources), and when this instance loaded it. */
+  readonly savedAt?: string;
+  readonly loadedAt?: string;
 }
 
 export interface OverviewView {
@@ -75,8 +84,10 @@ export interface OverviewView {
   readonly config: ConfigInForce;
 }
 
+/** Jobs read for the automation flow's health and the workers' last jobs. */
+const RECENT_JOBS = 50;
 /** Runs of a sync read to find each tenant's last success and last error. */
-const TENANT_HISTORY_RUNS = 10;
+const TENANT_HISTORY_RUNS = 5;
 const DAY_MS = 86_400_000;
 
 /** The Overview page and `cli status`: every flow's health, tenants, workers, subscriptions, config. */
@@ -89,15 +100,22 @@ export async function overviewView(deps: ConsoleDeps, timers: readonly TimerInfo
   const syncOverviews = await Promise.all(
     SYNCS.map(async (sync) => ({ sync, overview: await getSyncOverview(deps, sync, TENANT_HISTORY_RUNS) })),
   );
-  const [automation, mail, tenants, workers, subscriptions, failures] = await Promise.all([
-    automationHealth(deps, next('haloScriptQueuePoll')),
-    mailView(deps, { limit: 1 }),
-    tenantHealth(deps, syncOverviews),
-    workerHealth(deps),
+  const [recentJobs, subscriptions] = await Promise.all([
+    deps.stores.jobs.page({ limit: RECENT_JOBS }),
     deps.stores.subscriptions.list(),
+  ]);
+  const [mail, tenants, workers, failures] = await Promise.all([
+    mailboxViews(
+      deps,
+      deps.config.mailboxes.map((m) => m.id),
+      { recent: false, subscriptions },
+    ),
+    tenantHealth(deps, syncOverviews),
+    workerHealth(deps, recentJobs.jobs),
     failureCounts(deps),
   ]);
-  const mailFlows: FlowHealth[] = mail.mailboxes.map((mailbox) => ({
+  const automation = automationHealth(deps, recentJobs.jobs, next('haloScriptQueuePoll'));
+  const mailFlows: FlowHealth[] = mail.map((mailbox) => ({
     id: `mail:${mailbox.id}`,
     title: `Mail ${mailbox.address}`,
     health: !mailbox.lastScan
@@ -112,7 +130,7 @@ export async function overviewView(deps: ConsoleDeps, timers: readonly TimerInfo
           last: {
             status: mailbox.lastScan.status,
             at: mailbox.lastScan.finishedAt ?? mailbox.lastScan.startedAt,
-            summary: `${scanSummary(mailbox.lastScan)}; last 24 h: ${describeCounts(mailbox.last24h.counts) || 'no mail'}${mailbox.last24h.more ? ' (and more)' : ''}`,
+            summary: scanSummary(mailbox.lastScan),
             ...(mailbox.lastScan.error ? { error: mailbox.lastScan.error } : {}),
           },
         }
@@ -155,7 +173,7 @@ export async function overviewView(deps: ConsoleDeps, timers: readonly TimerInfo
   };
 }
 
-function scanSummary(scan: NonNullable<Awaited<ReturnType<typeof mailView>>['mailboxes'][number]['lastScan']>): string {
+function scanSummary(scan: NonNullable<MailboxView['lastScan']>): string {
   if (scan.idleScans) return `${scan.idleScans} idle scan(s), nothing new`;
   return describeCounts(scan.counts) || 'nothing new';
 }
@@ -165,14 +183,11 @@ function subscriptionHealthOf(expiresAt: string, now: Date): Health {
   return left <= 0 ? 'failed' : left < 60 * 60_000 ? 'warning' : 'ok';
 }
 
-async function automationHealth(deps: ConsoleDeps, next: { nextRunAt?: string }): Promise<FlowHealth> {
-  const [latest, failed] = await Promise.all([
-    deps.stores.jobs.page({ limit: 1 }),
-    deps.stores.jobs.page({ status: 'failed', limit: 50 }),
-  ]);
-  const job = latest.jobs[0];
+/** From the newest jobs: the last one, and how many of them failed in the last 24 hours. */
+function automationHealth(deps: ConsoleDeps, recent: readonly JobSummary[], next: { nextRunAt?: string }): FlowHealth {
+  const job = recent[0];
   const since = deps.now().getTime() - DAY_MS;
-  const failedToday = failed.jobs.filter((j) => Date.parse(j.updatedAt) >= since).length;
+  const failedToday = recent.filter((j) => j.status === 'failed' && Date.parse(j.updatedAt) >= since).length;
   const health: Health = !job ? 'idle' : failedToday > 0 || job.status === 'failed' ? 'warning' : 'ok';
   return {
     id: 'automation',
@@ -184,7 +199,7 @@ async function automationHealth(deps: ConsoleDeps, next: { nextRunAt?: string })
             status: job.status,
             at: job.finishedAt ?? job.startedAt ?? job.createdAt,
             summary: `${job.script}${job.ticketId !== undefined ? ` for ticket ${job.ticketId}` : ''}${
-              failedToday > 0 ? `; ${failedToday} failed job(s) in 24 h` : ''
+              failedToday > 0 ? `; ${failedToday} of the last ${recent.length} job(s) failed in 24 h` : ''
             }`,
             ...(job.error ? { error: maskSecrets(job.error, deps.secrets) } : {}),
           },
@@ -237,18 +252,23 @@ async function tenantHealth(
   const links = deps.links;
   const out: TenantHealth[] = [];
   for (const { sync, overview } of syncs) {
-    const statuses = await Promise.all(overview.runs.map((run) => getRunStatus(deps, sync, run.runId)));
+    const statuses = await Promise.all(
+      overview.runs.map(async (run) => ({
+        run,
+        tenants: (await listSourceRows(deps.stores.runs, sync.storageName, run.runId)).map((row) => row.state),
+      })),
+    );
     const byTenant = new Map<string, TenantHealth>();
     // Newest run first: the first success and the first error seen are the latest of each.
     for (const status of statuses) {
-      for (const tenant of status?.tenants ?? []) {
+      for (const tenant of status.tenants) {
         const key = tenant.tenantId.toLowerCase();
         const seen: TenantHealth = byTenant.get(key) ?? {
           sync: sync.title,
           tenantId: tenant.tenantId,
           displayName: tenant.displayName,
         };
-        const at = status?.run.finishedAt ?? status?.run.startedAt ?? '';
+        const at = status.run.finishedAt ?? status.run.startedAt;
         const match = tenant.match as Record<string, unknown> | undefined;
         const unmatched = match && typeof match.unmatched === 'string' ? match : undefined;
         let next: TenantHealth = seen;
@@ -292,11 +312,14 @@ export function fixFor(error: string): string | undefined {
   return undefined;
 }
 
-async function workerHealth(deps: ConsoleDeps): Promise<WorkerHealth[]> {
+/** Each configured worker's last job: among the newest jobs, or else its own newest (one more read). */
+async function workerHealth(deps: ConsoleDeps, recent: readonly JobSummary[]): Promise<WorkerHealth[]> {
   const registered = new Map((await deps.stores.workers.list()).map((w) => [w.id, w]));
   return Promise.all(
     deps.config.workers.map(async (worker) => {
-      const [job] = (await deps.stores.jobs.page({ workerId: worker.id, limit: 1 })).jobs;
+      const job =
+        recent.find((j) => j.workerId === worker.id) ??
+        (await deps.stores.jobs.page({ workerId: worker.id, limit: 1 })).jobs[0];
       const stored = registered.get(worker.id);
       const seen = [job?.finishedAt, job?.startedAt, stored?.lastSeenAt].filter((t): t is string => Boolean(t)).sort();
       return {
@@ -312,6 +335,7 @@ async function workerHealth(deps: ConsoleDeps): Promise<WorkerHealth[]> {
 
 function configInForce(deps: ConsoleDeps): ConfigInForce {
   const { config } = deps;
+  const status = deps.configStatus();
   return {
     version: createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 12),
     mailboxes: config.mailboxes.length,
@@ -322,5 +346,10 @@ function configInForce(deps: ConsoleDeps): ConfigInForce {
       mode: config.tenantSync.mode,
       schedule: config.tenantSync.schedule,
     },
+    source: maskSecrets(status.source.replace(/\?.*$/, ''), deps.secrets),
+    state: status.state,
+    problems: status.problems.map((problem) => maskSecrets(problem, deps.secrets)),
+    ...(status.savedAt ? { savedAt: status.savedAt } : {}),
+    ...(status.loadedAt ? { loadedAt: status.loadedAt } : {}),
   };
 }

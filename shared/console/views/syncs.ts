@@ -7,6 +7,7 @@ import { SYNCS, syncOf } from '../../sync/syncs';
 import type { ConsoleDeps } from '../deps';
 import { maskSecrets } from '../mask';
 import { pageLimit } from '../query';
+import { NotFoundError } from './notFound';
 
 /** A sync as the console shows it: its settings, its schedule and the apply run holding its lease. */
 export interface SyncKindView {
@@ -131,7 +132,7 @@ export async function runsView(deps: ConsoleDeps, query: RunsQuery): Promise<Run
   return { syncs: overviews.map(({ sync, overview }) => syncKindView(sync, overview)), runs };
 }
 
-export class UnknownSyncError extends Error {
+export class UnknownSyncError extends NotFoundError {
   override readonly name = 'UnknownSyncError';
 }
 

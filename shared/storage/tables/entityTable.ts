@@ -117,10 +117,15 @@ export function entityTable(connection: StorageConnection, name: string): Entity
       const out: StoredEntity[] = [];
       const top = options.top ?? Number.POSITIVE_INFINITY;
       if (top <= 0) return out;
-      const rows = client.listEntities<Record<string, unknown>>({ queryOptions: queryOptions(partitionKey, options) });
-      for await (const row of rows) {
-        out.push(toStored(row));
-        if (out.length >= top) break;
+      // Ask for no more than `top` per page: the service would otherwise send up to 1,000 rows to be thrown away.
+      const pages = client
+        .listEntities<Record<string, unknown>>({ queryOptions: queryOptions(partitionKey, options) })
+        .byPage({ maxPageSize: Math.min(1000, top) });
+      for await (const page of pages) {
+        for (const row of page) {
+          out.push(toStored(row));
+          if (out.length >= top) return out;
+        }
       }
       return out;
     },

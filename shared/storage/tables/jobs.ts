@@ -33,6 +33,8 @@ const recordSchema = z.object({
   /** Script output; cut to ~30 K characters with a visible marker. */
   output: z.string().optional(),
   error: z.string().optional(),
+  /** What the job's result wrote to Halo, in words ("status 18", "private note added"). */
+  haloWrite: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   startedAt: z.string().optional(),

@@ -1,6 +1,7 @@
 import { MAIL_OUTCOMES } from '../../../storage';
 import { CONSOLE_BASE } from '../../assets';
 import type { MailQuery, MailView } from '../../views/mail';
+import { describeCounts } from '../../words';
 import { badge, when } from '../format';
 import { html, safeUrl } from '../html';
 import { layout, olderLink, type PageContext } from '../layout';
@@ -18,6 +19,7 @@ ${view.mailboxes.map(
 <p>last scan ${when(m.lastScan?.finishedAt ?? m.lastScan?.startedAt, now)}${m.lastScan?.idleScans ? html` <span class="muted">(${m.lastScan.idleScans} idle)</span>` : ''}</p>
 ${m.lastScan?.error && html`<p class="error">${m.lastScan.error}</p>`}
 <p class="muted">last complete scan ${when(m.scan.lastSuccessfulScanAt, now)} · ${m.scan.hasDeltaLink ? 'delta link held' : 'no delta link yet'}${m.scan.baselineAt ? html` · mail before ${when(m.scan.baselineAt, now)} left alone` : ''}</p>
+${m.last24h && html`<p>last 24 h: ${describeCounts(m.last24h.counts) || 'no mail'}${m.last24h.more ? ' (and more)' : ''}</p>`}
 <p class="muted">notifications: ${m.notifications ? (m.subscriptionExpiresAt ? html`subscribed, expires ${when(m.subscriptionExpiresAt, now)}` : 'not subscribed yet') : 'off'}</p>
 </section>`,
 )}

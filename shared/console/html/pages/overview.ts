@@ -69,7 +69,9 @@ ${
 }
 <h2>Config in force</h2>
 <div class="card"><p>version <code>${view.config.version}</code> · ${view.config.mailboxes} mailbox(es) · ${view.config.scripts} script(s) · ${view.config.workers} worker(s)</p>
-<p>tenant sync ${view.config.tenantSync.enabled ? html`<strong>${view.config.tenantSync.mode}</strong> mode, schedule <code>${view.config.tenantSync.schedule}</code>` : 'disabled'}</p></div>
+<p>tenant sync ${view.config.tenantSync.enabled ? html`<strong>${view.config.tenantSync.mode}</strong> mode, schedule <code>${view.config.tenantSync.schedule}</code>` : 'disabled'}</p>
+<p>from <code>${view.config.source}</code>${view.config.savedAt ? html` · pushed ${when(view.config.savedAt, now)}` : ''}${view.config.loadedAt ? html` · loaded ${when(view.config.loadedAt, now)}` : ''}</p>
+${view.config.state === 'ok' ? '' : html`<p class="error">${badge(view.config.state)} ${view.config.problems.join('; ')}</p>`}</div>
 <p class="muted">as of ${view.generatedAt}</p>`;
   return layout('overview', 'Overview', context, body);
 }

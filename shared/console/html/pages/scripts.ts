@@ -35,7 +35,7 @@ ${
 <td>${ticketCell(job)}</td>
 <td class="hide-narrow">${job.workerId ?? html`<span class="muted">—</span>`}</td>
 <td class="hide-narrow">${duration(job.durationMs)}</td>
-<td>${job.haloWrites?.length ? html`<p>Halo: ${job.haloWrites.join('; ')}</p>` : ''}${job.error && html`<p class="error">${job.error}</p>`}${job.outputTail && html`<details><summary>output</summary><pre>${job.outputTail}</pre></details>`}</td>
+<td>${job.haloWrite ? html`<p>Halo: ${job.haloWrite}</p>` : ''}${job.error && html`<p class="error">${job.error}</p>`}${job.outputTail && html`<details><summary>output</summary><pre>${job.outputTail}</pre></details>`}</td>
 </tr>`,
       )}</tbody></table></div>`
 }
@@ -49,7 +49,7 @@ export function jobPage(job: JobDetail, context: PageContext): string {
 <div class="card">
 <p>${badge(job.status)} <strong>${job.script}</strong> on ${job.group}${job.workerId ? html` (worker ${job.workerId})` : ''} · ticket ${ticketCell(job)}</p>
 <p class="muted">source ${job.source} · created ${when(job.createdAt, now)} · started ${when(job.startedAt, now)} · finished ${when(job.finishedAt, now)} · ${duration(job.durationMs)}</p>
-${job.haloWrites?.length ? html`<p>Halo write: ${job.haloWrites.join('; ')}</p>` : html`<p class="muted">No Halo write recorded.</p>`}
+${job.haloWrite ? html`<p>Halo write: ${job.haloWrite}</p>` : html`<p class="muted">No Halo write recorded.</p>`}
 ${job.error && html`<p class="error">${job.error}</p>`}
 </div>
 <h2>Output</h2>
