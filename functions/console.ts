@@ -1,3 +1,4 @@
+import { defineHttp, registeredFunctions } from '../shared/app/functions';
 import { budgetPage } from '../shared/console/html/pages/budget';
 import { failuresPage } from '../shared/console/html/pages/failures';
 import { mailPage } from '../shared/console/html/pages/mail';
@@ -11,7 +12,6 @@ import { jobDetail, jobsQuerySchema, jobsView } from '../shared/console/views/jo
 import { mailQuerySchema, mailView, UnknownMailboxError } from '../shared/console/views/mail';
 import { overviewView } from '../shared/console/views/overview';
 import { runDetail, runsQuerySchema, runsView, UnknownSyncError } from '../shared/console/views/syncs';
-import { defineHttp, registeredFunctions } from '../shared/runtime/registry';
 
 // The operator console's pages and JSON: the same URL answers HTML to a browser and JSON to anything else (or as
 // `?format=json|html` says). Anonymous at the host level on purpose: what opens them is a principal App Service

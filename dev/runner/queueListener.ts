@@ -19,8 +19,8 @@ export interface QueueListenerOptions<R extends InvokeResult> {
   readonly log: Logger;
   /** Runs the handler for one message (text already decoded); never throws. */
   readonly invoke: (text: string, metadata: Record<string, unknown>) => Promise<R>;
-  /** Turns a message that cannot be decoded into a failed result. */
-  readonly undecodable: (error: unknown) => R;
+  /** Told about a message that cannot be decoded (it goes to the poison queue at once, the handler never sees it). */
+  readonly undecodable: (message: ReceivedMessage, error: unknown) => void;
   /** Called before and after each message is handled; `result` is undefined when the handler did not run. */
   readonly onStart: () => void;
   readonly onDone: (message: ReceivedMessage, result: R | undefined, disposition: Disposition) => void;
@@ -32,7 +32,8 @@ export interface InvokeResult {
 
 /**
  * Polls one queue for one function like the host's queue listener: batches of batchSize, a new batch when the
- * messages in flight drop to newBatchThreshold, retries after visibilityTimeout, poison after maxDequeueCount.
+ * messages in flight drop to newBatchThreshold, retries after visibilityTimeout, poison after maxDequeueCount (or at
+ * once for a message that cannot be decoded).
  */
 export class QueueListener<R extends InvokeResult> {
   private stopped = false;
@@ -130,7 +131,15 @@ export class QueueListener<R extends InvokeResult> {
         disposition = 'poisoned';
         return;
       }
-      result = await this.invoke(message);
+      const decoded = this.decode(message);
+      if (!decoded.ok) {
+        // Like the host (Storage extension 5.x): retrying cannot make it decodable, so it is poisoned at once,
+        // and the function is not invoked.
+        await this.moveToPoison(message);
+        disposition = 'poisoned';
+        return;
+      }
+      result = await options.invoke(decoded.text, { ...queueTriggerMetadata(message, decoded.text) });
       if (result.ok) {
         await options.queue.deleteMessage(message.messageId, message.popReceipt);
         disposition = 'deleted';
@@ -160,14 +169,13 @@ export class QueueListener<R extends InvokeResult> {
     }
   }
 
-  private async invoke(message: ReceivedMessage): Promise<R> {
-    let text: string;
+  private decode(message: ReceivedMessage): { ok: true; text: string } | { ok: false } {
     try {
-      text = decodeMessageText(message.messageText, this.options.settings.messageEncoding);
+      return { ok: true, text: decodeMessageText(message.messageText, this.options.settings.messageEncoding) };
     } catch (error) {
-      return this.options.undecodable(error);
+      this.options.undecodable(message, error);
+      return { ok: false };
     }
-    return this.options.invoke(text, { ...queueTriggerMetadata(message, text) });
   }
 
   private async moveToPoison(message: ReceivedMessage): Promise<void> {

@@ -170,9 +170,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ).write(JSON.stringify(demoDocument, null, 2), undefined);
     }
     const appSettings = loadAppSettings(settings);
+    const hostJson = JSON.parse(readFileSync(join(ROOT, 'host.json'), 'utf8'));
+    hostJson.extensions.queues = { ...hostJson.extensions.queues, ...(options.queues ?? {}) };
+    const host = parseHostJson(hostJson);
     let built: Container | undefined;
     const liveConfig = options.configFromBlob ? integrationConfigFor(appSettings, () => built!) : undefined;
     const container = buildContainer(appSettings, liveConfig ?? config, {
+      maxDequeueCount: host.extensions.queues.maxDequeueCount,
       sink: options.sink ?? (() => {}),
       logLevel: options.logLevel,
       azureCredential: () => localVaultCredential,
@@ -185,14 +189,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ];
     await ensureStorage(container.storage, groups);
 
-    const hostJson = JSON.parse(readFileSync(join(ROOT, 'host.json'), 'utf8'));
-    hostJson.extensions.queues = { ...hostJson.extensions.queues, ...(options.queues ?? {}) };
     const runner = await startLocalRunner({
       functions: await loadFunctionFiles(join(ROOT, 'functions')),
       container,
       ...(liveConfig ? { beforeInvocation: () => liveConfig.refreshIfDue() } : {}),
       storageConnectionString: storage.connectionString,
-      hostJson: parseHostJson(hostJson),
+      hostJson: host,
       port: runnerPort,
       keys,
       settings,

@@ -8,12 +8,14 @@ import { createGraphClientFactory, type GraphClientFactory } from '../graph';
 import type { GraphCredentialOptions } from '../graph/credentials';
 import { createHaloClient } from '../halo';
 import { importPrivateKey } from '../jobs';
+import { type Clock, systemClock } from '../runtime/clock';
 import { createLogger, type LogSink } from '../runtime/logger';
 import { KeyVaultSecretProvider, LocalSecretProvider, type SecretProvider } from '../secrets';
 import {
   checkpointStore,
   connectionFromAppSettings,
   dedupeStore,
+  HOST_MAX_DEQUEUE_COUNT,
   jobStore,
   mailLogStore,
   queueFailureStore,
@@ -33,7 +35,12 @@ export interface ContainerOptions {
   readonly keyVaultClientOptions?: SecretClientOptions;
   /** A secret store to use instead of the one the settings name (tests, the local demo). */
   readonly secrets?: SecretProvider;
+  /** The clock for everything that waits or compares times (default: the system clock). */
+  readonly clock?: Clock;
+  /** Only the time (sleeps stay real): a shorthand for tests that set the time but never wait. */
   readonly now?: () => Date;
+  /** host.json extensions.queues.maxDequeueCount, when it is not the default. */
+  readonly maxDequeueCount?: number;
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -47,8 +54,9 @@ export function buildContainer(
   options: ContainerOptions,
 ): Container {
   const live = 'current' in config ? config : fixedConfig(config, 'the given config', isEmptyConfig(config));
-  const now = options.now ?? (() => new Date());
-  const secrets = options.secrets ?? secretProviderFor(settings, options);
+  const clock = options.clock ?? (options.now ? { ...systemClock, now: options.now } : systemClock);
+  const now = () => clock.now();
+  const secrets = options.secrets ?? secretProviderFor(settings, options, clock);
   const knownSecrets = () => [...settings.secretValues, ...knownValuesOf(secrets)];
   const log = createLogger({ sink: options.sink, secrets: knownSecrets, level: options.logLevel ?? 'info' });
   const credential = lazy(() => {
@@ -68,8 +76,9 @@ export function buildContainer(
       windowMs: settings.HALO_RATE_LIMIT_WINDOW_SECONDS * 1000,
     },
     log: log.child({ component: 'halo' }),
+    now: () => clock.now().getTime(),
+    sleep: (ms) => clock.sleep(ms),
   });
-  const clock = now;
   let signingKey: Promise<KeyObject> | undefined;
   return {
     settings,
@@ -78,21 +87,23 @@ export function buildContainer(
     },
     configStatus: () => live.status(),
     log,
+    clock,
     now,
+    queueDelivery: { maxDequeueCount: options.maxDequeueCount ?? HOST_MAX_DEQUEUE_COUNT },
     halo,
-    graph: graphFactoryFor(settings, log),
-    graphForApp: graphAppsFor(settings, log),
+    graph: graphFactoryFor(settings, log, clock),
+    graphForApp: graphAppsFor(settings, log, clock),
     secrets,
     storage,
     stores: {
-      checkpoints: checkpointStore(storage, { now: clock }),
-      dedupe: dedupeStore(storage, { now: clock }),
-      runs: runStore(storage, { now: clock }),
-      jobs: jobStore(storage, { now: clock }),
-      mailLog: mailLogStore(storage, { now: clock }),
+      checkpoints: checkpointStore(storage, { now }),
+      dedupe: dedupeStore(storage, { now }),
+      runs: runStore(storage, { now }),
+      jobs: jobStore(storage, { now }),
+      mailLog: mailLogStore(storage, { now }),
       subscriptions: subscriptionStore(storage),
-      workers: workerStore(storage, { now: clock }),
-      queueFailures: queueFailureStore(storage, { now: clock }),
+      workers: workerStore(storage, { now }),
+      queueFailures: queueFailureStore(storage, { now }),
       retention: retentionStore(storage),
     },
     reports: reportStore(storage),
@@ -106,20 +117,21 @@ export function buildContainer(
   };
 }
 
-function secretProviderFor(settings: AppSettings, options: ContainerOptions): SecretProvider {
+function secretProviderFor(settings: AppSettings, options: ContainerOptions, clock: Clock): SecretProvider {
   if (settings.KEY_VAULT_URL) {
     if (!options.azureCredential) throw new Error('KEY_VAULT_URL is set but no Azure credential was provided');
     return new KeyVaultSecretProvider({
       vaultUrl: settings.KEY_VAULT_URL,
       credential: options.azureCredential(),
       clientOptions: options.keyVaultClientOptions,
+      now: () => clock.now().getTime(),
     });
   }
   if (settings.LOCAL_SECRETS_FILE) return LocalSecretProvider.fromFile(settings.LOCAL_SECRETS_FILE);
   return new LocalSecretProvider({});
 }
 
-function graphFactoryFor(settings: AppSettings, log: Container['log']): GraphClientFactory | undefined {
+function graphFactoryFor(settings: AppSettings, log: Container['log'], clock: Clock): GraphClientFactory | undefined {
   if (!settings.GRAPH_CLIENT_ID || !settings.GRAPH_HOME_TENANT_ID) return undefined;
   const credential: GraphCredentialOptions = settings.GRAPH_CLIENT_SECRET
     ? { kind: 'secret', secret: settings.GRAPH_CLIENT_SECRET }
@@ -133,11 +145,16 @@ function graphFactoryFor(settings: AppSettings, log: Container['log']): GraphCli
     baseUrl: settings.GRAPH_BASE_URL,
     authorityHost: settings.GRAPH_AUTHORITY_HOST,
     log: log.child({ component: 'graph' }),
+    sleep: (ms) => clock.sleep(ms),
   });
 }
 
 /** One factory (and token cache) per app, tenant and credential: a rotated secret gets a new one. */
-function graphAppsFor(settings: AppSettings, log: Container['log']): (app: GraphAppOptions) => GraphClientFactory {
+function graphAppsFor(
+  settings: AppSettings,
+  log: Container['log'],
+  clock: Clock,
+): (app: GraphAppOptions) => GraphClientFactory {
   const factories = new Map<string, GraphClientFactory>();
   return (app) => {
     const proof =
@@ -159,6 +176,7 @@ function graphAppsFor(settings: AppSettings, log: Container['log']): (app: Graph
         baseUrl: settings.GRAPH_BASE_URL,
         authorityHost: settings.GRAPH_AUTHORITY_HOST,
         log: log.child({ component: 'graph', clientId: app.clientId }),
+        sleep: (ms) => clock.sleep(ms),
       });
       factories.set(key, factory);
     }
