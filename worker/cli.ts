@@ -83,6 +83,16 @@ async function run(config: WorkerConfig): Promise<number> {
     fields: { workerId: config.workerId },
   });
   const privateKey = importPrivateKey(readFileSync(config.privateKeyFile, 'utf8'));
+  // Listen for a stop before any job can start: a signal that came before would otherwise kill the worker mid-job.
+  const stopRequested = new Promise<string>((resolveStop) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolveStop(signal));
+    // Started with an IPC channel (the dev stack does this): the channel closes when the parent process dies, however
+    // it dies, and the worker must not outlive it. A service (systemd, WinSW) starts it without one: never fires.
+    if (process.send) {
+      if (!process.connected) resolveStop('the parent process is gone');
+      else process.once('disconnect', () => resolveStop('the parent process is gone'));
+    }
+  });
   const state = new JobStateStore(config.stateDirectory);
   state.prune(new Date(), config.clockSkewSeconds * 1000 + 3_600_000);
   const poller = startPoller({
@@ -114,15 +124,7 @@ async function run(config: WorkerConfig): Promise<number> {
       });
     }
   }
-  const reason = await new Promise<string>((resolveStop) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolveStop(signal));
-    // Started with an IPC channel (the dev stack does this): the channel closes when the parent process dies, however
-    // it dies, and the worker must not outlive it. A service (systemd, WinSW) starts it without one: never fires.
-    if (process.send) {
-      if (!process.connected) resolveStop('the parent process is gone');
-      else process.once('disconnect', () => resolveStop('the parent process is gone'));
-    }
-  });
+  const reason = await stopRequested;
   logger.info('stopping: waiting for running jobs', { reason });
   await poller.stop();
   return 0;
