@@ -71,7 +71,9 @@ function configFor(group: string) {
     cloudPublicKeys: [exportPublicKey(cloud.publicKey, 'raw')],
     privateKeyFile: join(dir, 'worker.key'),
     stateDirectory: join(dir, `state-${group}`),
-    leaseSeconds: 1,
+    // Short, so that a crashed worker's job reappears soon; not so short that a busy machine's late lease renewal
+    // hands a running job to a second delivery (which the crash journal answers with a second copy of the result).
+    leaseSeconds: 4,
     poll: { busyMs: 50, idleMaxMs: 200 },
     interpreters: { node: process.execPath },
   };
