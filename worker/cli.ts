@@ -11,7 +11,9 @@ import { checkWorker } from './check';
 import type { WorkerConfig } from './config';
 import { readWorkerConfigFile } from './configFile';
 import { JobStateStore } from './jobState';
+import { killLeftoverScripts } from './leftoverScripts';
 import { startPoller } from './poller';
+import { startScriptGuard } from './scriptGuard';
 import { type InstallStep, linuxInstallPlan, type ServiceInstallOptions, windowsInstallScript } from './serviceInstall';
 import { createWorkerQueues } from './workerQueues';
 
@@ -94,7 +96,14 @@ async function run(config: WorkerConfig): Promise<number> {
     }
   });
   const state = new JobStateStore(config.stateDirectory);
+  // Scripts a crashed predecessor left running are stopped before anything can run again (their jobs are then
+  // reported interrupted when their messages reappear; those that finished have their recorded result resent).
+  for (const leftover of killLeftoverScripts(state.unfinished(), { platform: process.platform })) {
+    const level = leftover.outcome === 'killed' ? 'warn' : 'info';
+    logger[level]('a job of a previous run did not finish; its script group is stopped', { ...leftover });
+  }
   state.prune(new Date(), config.clockSkewSeconds * 1000 + 3_600_000);
+  const guard = startScriptGuard(logger);
   const poller = startPoller({
     queues: createWorkerQueues(config.queue, config.workerGroup),
     logger,
@@ -112,9 +121,10 @@ async function run(config: WorkerConfig): Promise<number> {
       bootstrapPath: BOOTSTRAP_PATH,
       now: () => new Date(),
       extraSecrets: secrets,
+      guard,
     },
   });
-  logger.info('worker started', { group: config.workerGroup, keyId: keyIdOf(privateKey) });
+  logger.info('worker started', { group: config.workerGroup, keyId: keyIdOf(privateKey), guardPid: guard.pid });
   if (process.send) {
     // The parent reads our output: once it is gone, writes fail with EPIPE. Not a reason to crash mid-stop; the
     // 'disconnect' below stops the worker.
@@ -127,6 +137,7 @@ async function run(config: WorkerConfig): Promise<number> {
   const reason = await stopRequested;
   logger.info('stopping: waiting for running jobs', { reason });
   await poller.stop();
+  guard.close();
   return 0;
 }
 
