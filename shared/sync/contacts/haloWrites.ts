@@ -54,7 +54,12 @@ function linkFields(link: HaloAzureTenantLink): HaloAzureTenantLink {
   ) as unknown as HaloAzureTenantLink;
 }
 
-/** Drops the creates whose contact (by Entra object id) the company already has: one read, only when recovering. */
+/**
+ * Drops the creates whose contact the company already has: one read, only when recovering. Halo's /Users list rows
+ * do not carry `azureoid` (the `Users_List` schema has no such field; the simulator serves them cut down the same
+ * way), so a contact is recognised by its Entra object id when the row has one, else by its email address, which
+ * list rows do carry and which the create sent.
+ */
 async function withoutCreatedContacts(
   deps: Pick<Container, 'halo'>,
   plan: TenantPlan,
@@ -64,6 +69,11 @@ async function withoutCreatedContacts(
   const contacts = usersFromList(
     await deps.halo.list('/Users', { key: 'users', query: { client_id: plan.match.clientId, includeinactive: true } }),
   );
-  const known = new Set(contacts.map((c) => c.azureoid.trim().toLowerCase()).filter((oid) => oid !== ''));
-  return bodies.filter((b) => b.id !== undefined || !known.has((b.azureoid ?? '').toLowerCase()));
+  const normal = (value: string | undefined) => (value ?? '').trim().toLowerCase();
+  const oids = new Set(contacts.map((c) => normal(c.azureoid)).filter((oid) => oid !== ''));
+  const emails = new Set(contacts.map((c) => normal(c.emailaddress)).filter((email) => email !== ''));
+  const exists = (body: HaloUserWrite) =>
+    (normal(body.azureoid) !== '' && oids.has(normal(body.azureoid))) ||
+    (normal(body.emailaddress) !== '' && emails.has(normal(body.emailaddress)));
+  return bodies.filter((body) => body.id !== undefined || !exists(body));
 }
