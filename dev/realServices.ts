@@ -9,10 +9,10 @@ import { loadAppSettings } from '../shared/config/appSettings';
 import { type IntegrationConfig, readIntegrationConfig } from '../shared/config/integration';
 import { ConfigError } from '../shared/config/zodIssues';
 import type { LogSink } from '../shared/runtime/logger';
-import { ensureStorage } from '../shared/storage';
 import { startLocalStorage } from './azurite';
 import { queueFailureLines } from './demo/queueFailures';
 import { loadFunctionFiles, localEasyAuth, parseHostJson, realTimers, startLocalRunner } from './runner';
+import { ensureAppStorage } from './stack/appRunner';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -57,10 +57,7 @@ export async function startRealServices(options: {
     await stopStorage?.();
     throw error;
   }
-  const groups = [
-    ...new Set(['default', ...config.scripts.map((s) => s.workerGroup), config.haloScriptQueue.workerGroup]),
-  ];
-  await ensureStorage(container.storage, groups);
+  await ensureAppStorage(container, config);
   const runner = await startLocalRunner({
     functions: await loadFunctionFiles(join(ROOT, 'functions')),
     container,

@@ -43,6 +43,11 @@ export interface LocalRunnerOptions<D = unknown> {
   /** Clock and timer functions for timer triggers (tests inject their own). */
   readonly clock?: () => Date;
   readonly timers?: TimerApi;
+  /**
+   * How long a queue message stays invisible while its handler runs, renewed as it goes (default 600 s, as the
+   * host). When the runner dies, its messages come back after this: tests that kill it use a few seconds.
+   */
+  readonly messageLeaseSeconds?: number;
   /** How long stop() waits for running handlers (default 10 s). */
   readonly stopTimeoutMs?: number;
   /**
@@ -230,6 +235,7 @@ export async function startLocalRunner<D>(options: LocalRunnerOptions<D>): Promi
           poisonQueue: service.getQueueClient(poisonQueueName(fn.queueName)),
           settings,
           log,
+          ...(options.messageLeaseSeconds ? { leaseSeconds: options.messageLeaseSeconds } : {}),
           invoke: async (text, metadata) => {
             const { record } = await invoke(
               fn.name,

@@ -164,4 +164,39 @@ describe('local runner: queue triggers', () => {
   it('drain returns nothing when already idle', async () => {
     assert.deepEqual(await runner.drain({ idleMs: 20 }), []);
   });
+
+  it('a handler that outlasts a short message lease keeps its message: renewed as it runs, delivered once', async () => {
+    const deliveries: number[] = [];
+    const shortLease = await startLocalRunner({
+      functions: [
+        {
+          kind: 'queue',
+          name: 'longHandler',
+          queueName: 'long-items',
+          handler: async (_message, context: InvocationContext) => {
+            deliveries.push(Number(context.triggerMetadata?.dequeueCount));
+            await new Promise((resolve) => setTimeout(resolve, 2500));
+          },
+        },
+      ] as FunctionDefinition<Container>[],
+      container,
+      storageConnectionString: storage.connectionString,
+      hostJson,
+      keys: { functionKey: 'f-key-0000', masterKey: 'm-key-0000' },
+      log: createLogger({ sink }),
+      messageLeaseSeconds: 1,
+    });
+    try {
+      await queue('long-items').sendMessage(base64('slow'));
+      const ran = await shortLease.drain({ idleMs: 300 });
+      assert.deepEqual(deliveries, [1], 'one delivery, although the handler ran 2.5 lease lengths');
+      assert.deepEqual(
+        ran.map((r) => r.outcome),
+        ['success'],
+      );
+      assert.equal((await queue('long-items').getProperties()).approximateMessagesCount, 0, 'deleted after success');
+    } finally {
+      await shortLease.stop();
+    }
+  });
 });

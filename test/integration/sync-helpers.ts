@@ -40,3 +40,13 @@ export async function settleRun(stack: Stack, runId: string, rounds = 40): Promi
 export function haloApiRequests(stack: Stack): Record<string, number> {
   return Object.fromEntries(Object.entries(stack.halo.counters().byEndpoint).filter(([k]) => k.includes(' /api/')));
 }
+
+/** How many Halo contacts carry each Entra object id (more than one is a duplicate). */
+export function contactsByOid(stack: Stack): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const user of stack.halo.store.tables.users.values()) {
+    const oid = String(user.azureoid ?? '');
+    if (oid !== '') counts.set(oid, (counts.get(oid) ?? 0) + 1);
+  }
+  return counts;
+}
