@@ -9,9 +9,10 @@ import { loadAppSettings } from '../shared/config/appSettings';
 import { type IntegrationConfig, readIntegrationConfig } from '../shared/config/integration';
 import { ConfigError } from '../shared/config/zodIssues';
 import type { LogSink } from '../shared/runtime/logger';
-import { ensureStorage } from '../shared/storage';
 import { startLocalStorage } from './azurite';
+import { queueFailureLines } from './demo/queueFailures';
 import { loadFunctionFiles, localEasyAuth, parseHostJson, realTimers, startLocalRunner } from './runner';
+import { ensureAppStorage } from './stack/appRunner';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -44,22 +45,24 @@ export async function startRealServices(options: {
   values.WEBSITE_AUTH_ENABLED = 'True';
   const settings = loadAppSettings(values);
   const credential = new DefaultAzureCredential();
-  const container = buildContainer(settings, config, { sink: options.sink, azureCredential: () => credential });
+  const hostJson = parseHostJson(JSON.parse(readFileSync(join(ROOT, 'host.json'), 'utf8')));
+  const container = buildContainer(settings, config, {
+    sink: options.sink,
+    azureCredential: () => credential,
+    maxDequeueCount: hostJson.extensions.queues.maxDequeueCount,
+  });
   try {
     await requireJobSigningKey(container, config);
   } catch (error) {
     await stopStorage?.();
     throw error;
   }
-  const groups = [
-    ...new Set(['default', ...config.scripts.map((s) => s.workerGroup), config.haloScriptQueue.workerGroup]),
-  ];
-  await ensureStorage(container.storage, groups);
+  await ensureAppStorage(container, config);
   const runner = await startLocalRunner({
     functions: await loadFunctionFiles(join(ROOT, 'functions')),
     container,
     storageConnectionString,
-    hostJson: parseHostJson(JSON.parse(readFileSync(join(ROOT, 'host.json'), 'utf8'))),
+    hostJson,
     port: 7071,
     keys: {
       functionKey: values.FUNCTION_KEY ?? 'local-function-key',
@@ -84,6 +87,7 @@ export async function startRealServices(options: {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   if (!options.once) return new Promise<number>(() => {});
+  const startedAt = new Date();
   let failed = 0;
   for (const name of Object.keys(runner.timerSchedules())) {
     const record = await runner.runTimer(name);
@@ -95,6 +99,9 @@ export async function startRealServices(options: {
       say(`${name}: ${stats.successes} ok, ${stats.failures} failed, ${stats.poisoned} poisoned`);
     failed += stats.failures + stats.poisoned;
   }
+  const queueFailures = await queueFailureLines(container, startedAt);
+  for (const line of queueFailures) say(line);
+  failed += queueFailures.length;
   await stop(failed === 0 ? 0 : 1);
   return failed === 0 ? 0 : 1;
 }

@@ -10,6 +10,7 @@ import type { LogEntry, LogSink } from '../shared/runtime/logger';
 import { writeStackFile } from './cli/consoleTarget';
 import { consoleSink } from './demo/consoleSink';
 import { discoverDemoFlows } from './demo/discover';
+import { queueFailureLines } from './demo/queueFailures';
 import { settle } from './demo/settle';
 import type { FlowSummary } from './demo/types';
 import { startRealServices } from './realServices';
@@ -73,6 +74,7 @@ async function runDemo(stack: Stack, once: boolean, say: (line: string) => void)
     return new Promise<number>(() => {});
   }
 
+  const startedAt = new Date();
   for (const name of Object.keys(stack.runner.timerSchedules())) {
     const record = await stack.runner.runTimer(name);
     if (record.outcome !== 'success') say(`timer ${name}: ${record.outcome} ${record.error ?? ''}`);
@@ -84,7 +86,9 @@ async function runDemo(stack: Stack, once: boolean, say: (line: string) => void)
   const failedFunctions = Object.entries(stats).filter(([, s]) => s.failures > 0 || s.poisoned > 0);
   for (const [name, s] of failedFunctions)
     say(`function ${name}: ${s.failures} failed invocation(s), ${s.poisoned} poisoned`);
-  const ok = settled && summaries.every((s) => s.ok);
+  const queueFailures = await queueFailureLines(stack.container, startedAt);
+  for (const line of queueFailures) say(line);
+  const ok = settled && summaries.every((s) => s.ok) && queueFailures.length === 0;
   say(ok ? 'halo-bridge --once: every flow ok' : 'halo-bridge --once: FAILED (see above)');
   await stop(ok ? 0 : 1);
   return ok ? 0 : 1;

@@ -1,3 +1,4 @@
+import { defineHttp, registeredFunctions } from '../shared/app/functions';
 import { budgetPage } from '../shared/console/html/pages/budget';
 import { failuresPage } from '../shared/console/html/pages/failures';
 import { mailPage } from '../shared/console/html/pages/mail';
@@ -6,7 +7,6 @@ import { jobPage, scriptsPage } from '../shared/console/html/pages/scripts';
 import { runPage, syncsPage } from '../shared/console/html/pages/syncs';
 import { queryOf, serveConsoleRead } from '../shared/console/http';
 import { consoleReads, timersOf } from '../shared/console/reads';
-import { defineHttp, registeredFunctions } from '../shared/runtime/registry';
 
 // The operator console's pages and JSON: the same URL answers HTML to a browser and JSON to anything else (or as
 // `?format=json|html` says). Anonymous at the host level on purpose: what opens them is a principal App Service

@@ -1,6 +1,6 @@
+import { defineHttp } from '../shared/app/functions';
 import { startSync, startSyncBodySchema } from '../shared/console/actions/startSync';
 import { serveConsoleAction } from '../shared/console/http';
-import { defineHttp } from '../shared/runtime/registry';
 
 // The console's actions: POSTs with a JSON body, for principals holding the operate role, from the console itself
 // (the x-halo-bridge-console header). Each is logged with who did it.

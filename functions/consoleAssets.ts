@@ -1,6 +1,6 @@
+import { defineHttp } from '../shared/app/functions';
 import { findAsset } from '../shared/console/assets';
 import { CONSOLE_SECURITY_HEADERS } from '../shared/console/http';
-import { defineHttp } from '../shared/runtime/registry';
 
 /** `GET /api/console/assets/{name}`: the console's stylesheet and script (no data in them, so no sign-in needed). */
 export const consoleAssets = defineHttp({

@@ -1,5 +1,5 @@
+import { defineHttp } from '../shared/app/functions';
 import { readBodyText } from '../shared/runtime/httpBody';
-import { defineHttp } from '../shared/runtime/registry';
 import { parseJsonBody } from '../shared/sync';
 import { resetEntraDelta, resetRequestSchema } from '../shared/sync/entra/reset';
 

@@ -1,6 +1,6 @@
+import { defineHttp } from '../shared/app/functions';
 import { handleGraphDelivery, LIFECYCLE_ROUTE } from '../shared/mail/useCases';
 import { answerGraphPost } from '../shared/mail/useCases/graphPost';
-import { defineHttp } from '../shared/runtime/registry';
 
 /** Graph lifecycle notifications (reauthorizationRequired, subscriptionRemoved, missed); anonymous like graphNotifications. */
 export const graphLifecycle = defineHttp({

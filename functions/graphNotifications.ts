@@ -1,6 +1,6 @@
+import { defineHttp } from '../shared/app/functions';
 import { handleGraphDelivery, NOTIFICATIONS_ROUTE } from '../shared/mail/useCases';
 import { answerGraphPost } from '../shared/mail/useCases/graphPost';
-import { defineHttp } from '../shared/runtime/registry';
 
 /**
  * Graph change notifications for our mailbox subscriptions. Anonymous on purpose: Graph can only send a function

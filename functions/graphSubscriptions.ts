@@ -1,5 +1,5 @@
+import { defineTimer } from '../shared/app/functions';
 import { maintainSubscriptions } from '../shared/mail/useCases';
-import { defineTimer } from '../shared/runtime/registry';
 
 /**
  * Every 10 minutes: mailbox change-notification subscriptions created, renewed, cleaned up. Not runOnStartup: the

@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
+import { defineTimer } from '../shared/app/functions';
 import { type PollOutcome, pollScriptQueue } from '../shared/automation/useCases';
-import { defineTimer } from '../shared/runtime/registry';
 
 /**
  * Polls Halo's PowerShell queue. The timer ticks every minute; `haloScriptQueue.pollSchedule` (default every minute)

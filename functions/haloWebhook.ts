@@ -1,8 +1,8 @@
 import type { HttpResponseInit } from '@azure/functions';
+import { defineHttp } from '../shared/app/functions';
 import { checkBasicAuth, parseHaloWebhook } from '../shared/automation';
 import { acceptWebhook } from '../shared/automation/useCases';
 import { readBodyText } from '../shared/runtime/httpBody';
-import { defineHttp } from '../shared/runtime/registry';
 
 /**
  * `POST /api/halo/webhook`: Halo's webhook (function key plus the Basic credentials configured in Halo). Answers

@@ -1,4 +1,4 @@
-import { defineHttp, registeredFunctions } from '../shared/runtime/registry';
+import { defineHttp, registeredFunctions } from '../shared/app/functions';
 
 /**
  * `GET /api/health`: the app is up, which functions it has, and whether its integration config is usable. An empty,

@@ -1,5 +1,5 @@
+import { defineTimer } from '../shared/app/functions';
 import { expireOverdueJobs } from '../shared/automation/useCases';
-import { defineTimer } from '../shared/runtime/registry';
 
 /**
  * Every five minutes: jobs no worker picked up before they expired become `expired`, and jobs whose worker went

@@ -1,5 +1,5 @@
+import { defineTimer } from '../shared/app/functions';
 import { requestScansOfAllMailboxes } from '../shared/mail/useCases';
-import { defineTimer } from '../shared/runtime/registry';
 
 /** Every minute: one `mailbox-scan` request per configured mailbox (coalesced with any already waiting). */
 export const mailScanTimer = defineTimer({

@@ -1,5 +1,11 @@
-import { handleScanMessage, isIdle, recordPoisonedScan, type ScanReport } from '../shared/mail/useCases';
-import { defineQueue } from '../shared/runtime/registry';
+import { defineQueue } from '../shared/app/functions';
+import {
+  isIdle,
+  mailboxScanMessageSchema,
+  recordPoisonedScan,
+  runScanMessage,
+  type ScanReport,
+} from '../shared/mail/useCases';
 import { QUEUES } from '../shared/storage';
 
 /**
@@ -9,17 +15,14 @@ import { QUEUES } from '../shared/storage';
 export const mailboxScan = defineQueue({
   name: 'mailboxScan',
   queueName: QUEUES.mailboxScan,
-  handler: async (message, _context, deps) => {
-    const outcome = await handleScanMessage(deps, message);
-    if (outcome.kind === 'rejected') return;
-    const { report } = outcome;
+  schema: mailboxScanMessageSchema,
+  handler: async (message, deps) => {
+    const report = await runScanMessage(deps, message);
     // A scan that found no mail is the usual minute: at debug, so the log shows the scans that did something.
     const level = isIdleScan(report) ? 'debug' : 'info';
     deps.log[level]('mailbox scanned', { mailboxId: report.mailboxId, status: report.status, counts: report.counts });
   },
-  poisonHandler: async (message, context, deps) => {
-    await recordPoisonedScan(deps, message, context.triggerMetadata);
-  },
+  onGiveUp: (message, failure, deps) => recordPoisonedScan(deps, message, failure),
 });
 
 /** A successful scan that saw no message at all. */

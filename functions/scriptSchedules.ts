@@ -1,5 +1,5 @@
+import { defineTimer } from '../shared/app/functions';
 import { runDueSchedules } from '../shared/automation/useCases';
-import { defineTimer } from '../shared/runtime/registry';
 
 /** Every minute: runs the configured script schedules that are due (last runs kept in the checkpoints table). */
 export const scriptSchedules = defineTimer({

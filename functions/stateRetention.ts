@@ -1,5 +1,5 @@
+import { defineTimer } from '../shared/app/functions';
 import { applyRetention } from '../shared/retention';
-import { defineTimer } from '../shared/runtime/registry';
 
 /**
  * Daily at 03:30 UTC: deletes history rows past the retention windows (config `retention`): completed dedupe

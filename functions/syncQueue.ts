@@ -1,19 +1,18 @@
-import { defineQueue } from '../shared/runtime/registry';
-import { markSourceFailed, receiveSourceMessage, SYNCS } from '../shared/sync';
+import { defineQueue } from '../shared/app/functions';
+import { inBulkLane, markSourceFailed, SYNCS, sourceMessageSchema, syncSource } from '../shared/sync';
 
 /**
- * One queue trigger per sync (`tenant-sync`, ...): one message = one source of a run; a message the host gives up
- * on (`<queue>-poison`) marks that source failed with the last error.
+ * One queue trigger per sync (`tenant-sync`, ...): one message = one source of a run; a message given up on (its
+ * last delivery failed) marks that source failed with the last error. Sync sources draw on Halo's bulk lane.
  */
 export const syncQueues = SYNCS.map((sync) =>
   defineQueue({
     name: sync.functionName,
     queueName: sync.queue,
-    handler: async (message, context, deps) => {
-      await receiveSourceMessage(deps, sync, message, context.triggerMetadata);
+    schema: sourceMessageSchema(sync),
+    handler: async (message, deps, delivery) => {
+      await syncSource(inBulkLane(deps), sync, message, { dequeueCount: delivery.dequeueCount });
     },
-    poisonHandler: async (message, context, deps) => {
-      await markSourceFailed(deps, sync, message, context.triggerMetadata);
-    },
+    onGiveUp: (message, failure, deps) => markSourceFailed(deps, sync, message, failure),
   }),
 );

@@ -1,5 +1,5 @@
+import { defineHttp } from '../shared/app/functions';
 import { readBodyText } from '../shared/runtime/httpBody';
-import { defineHttp } from '../shared/runtime/registry';
 import { startFromHttp, syncOf } from '../shared/sync';
 
 /** `POST /api/sync/{kind}` `{tenantId?, mode?}`: starts a run of that sync; 202 with the run id, 409 while one applies. */

@@ -1,4 +1,4 @@
-import { defineHttp } from '../shared/runtime/registry';
+import { defineHttp } from '../shared/app/functions';
 import { statusFromHttp, syncOf } from '../shared/sync';
 
 /** `GET /api/sync/{kind}` (schedule, lease, newest runs) and `GET /api/sync/{kind}/{runId}` (one run, per source). */

@@ -1,4 +1,4 @@
-import { defineTimer } from '../shared/runtime/registry';
+import { defineTimer } from '../shared/app/functions';
 import { SCHEDULE_CHECK_NCRONTAB, SYNCS, startScheduledRuns } from '../shared/sync';
 
 /** Every 5 minutes: starts each sync whose configured schedule has come due (or whose due start has not started yet). */

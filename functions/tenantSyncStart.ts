@@ -1,5 +1,5 @@
+import { defineHttp } from '../shared/app/functions';
 import { readBodyText } from '../shared/runtime/httpBody';
-import { defineHttp } from '../shared/runtime/registry';
 import { requireSync, startFromHttp } from '../shared/sync';
 
 /** `POST /api/tenant-sync` `{tenantId?, mode?}`: the contact sync's original route (= `POST /api/sync/contacts`). */

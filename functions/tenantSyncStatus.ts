@@ -1,4 +1,4 @@
-import { defineHttp } from '../shared/runtime/registry';
+import { defineHttp } from '../shared/app/functions';
 import { requireSync, statusFromHttp } from '../shared/sync';
 
 /** `GET /api/tenant-sync/{runId}`: the contact sync's original status route (= `GET /api/sync/contacts/{runId}`). */

@@ -11,7 +11,9 @@ import { checkWorker } from './check';
 import type { WorkerConfig } from './config';
 import { readWorkerConfigFile } from './configFile';
 import { JobStateStore } from './jobState';
+import { killLeftoverScripts } from './leftoverScripts';
 import { startPoller } from './poller';
+import { startScriptGuard } from './scriptGuard';
 import { type InstallStep, linuxInstallPlan, type ServiceInstallOptions, windowsInstallScript } from './serviceInstall';
 import { createWorkerQueues } from './workerQueues';
 
@@ -83,8 +85,25 @@ async function run(config: WorkerConfig): Promise<number> {
     fields: { workerId: config.workerId },
   });
   const privateKey = importPrivateKey(readFileSync(config.privateKeyFile, 'utf8'));
+  // Listen for a stop before any job can start: a signal that came before would otherwise kill the worker mid-job.
+  const stopRequested = new Promise<string>((resolveStop) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolveStop(signal));
+    // Started with an IPC channel (the dev stack does this): the channel closes when the parent process dies, however
+    // it dies, and the worker must not outlive it. A service (systemd, WinSW) starts it without one: never fires.
+    if (process.send) {
+      if (!process.connected) resolveStop('the parent process is gone');
+      else process.once('disconnect', () => resolveStop('the parent process is gone'));
+    }
+  });
   const state = new JobStateStore(config.stateDirectory);
+  // Scripts a crashed predecessor left running are stopped before anything can run again (their jobs are then
+  // reported interrupted when their messages reappear; those that finished have their recorded result resent).
+  for (const leftover of killLeftoverScripts(state.unfinished(), { platform: process.platform })) {
+    const level = leftover.outcome === 'killed' ? 'warn' : 'info';
+    logger[level]('a job of a previous run did not finish; its script group is stopped', { ...leftover });
+  }
   state.prune(new Date(), config.clockSkewSeconds * 1000 + 3_600_000);
+  const guard = startScriptGuard(logger);
   const poller = startPoller({
     queues: createWorkerQueues(config.queue, config.workerGroup),
     logger,
@@ -102,9 +121,10 @@ async function run(config: WorkerConfig): Promise<number> {
       bootstrapPath: BOOTSTRAP_PATH,
       now: () => new Date(),
       extraSecrets: secrets,
+      guard,
     },
   });
-  logger.info('worker started', { group: config.workerGroup, keyId: keyIdOf(privateKey) });
+  logger.info('worker started', { group: config.workerGroup, keyId: keyIdOf(privateKey), guardPid: guard.pid });
   if (process.send) {
     // The parent reads our output: once it is gone, writes fail with EPIPE. Not a reason to crash mid-stop; the
     // 'disconnect' below stops the worker.
@@ -114,17 +134,10 @@ async function run(config: WorkerConfig): Promise<number> {
       });
     }
   }
-  const reason = await new Promise<string>((resolveStop) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolveStop(signal));
-    // Started with an IPC channel (the dev stack does this): the channel closes when the parent process dies, however
-    // it dies, and the worker must not outlive it. A service (systemd, WinSW) starts it without one: never fires.
-    if (process.send) {
-      if (!process.connected) resolveStop('the parent process is gone');
-      else process.once('disconnect', () => resolveStop('the parent process is gone'));
-    }
-  });
+  const reason = await stopRequested;
   logger.info('stopping: waiting for running jobs', { reason });
   await poller.stop();
+  guard.close();
   return 0;
 }
 

@@ -40,12 +40,8 @@ export class JobStateStore {
   }
 
   get(jobId: string): JobRecord | undefined {
-    try {
-      const parsed = recordSchema.safeParse(JSON.parse(readFileSync(this.file(jobId), 'utf8')));
-      return parsed.success && parsed.data.jobId === jobId ? parsed.data : undefined;
-    } catch {
-      return undefined;
-    }
+    const record = this.read(this.file(jobId));
+    return record?.jobId === jobId ? record : undefined;
   }
 
   /** True when the job was accepted before from a different queue message. */
@@ -67,6 +63,17 @@ export class JobStateStore {
     this.write({ ...record, phase: 'finished', result });
   }
 
+  /** The jobs accepted here and not finished: after a crash, their scripts may still be running. */
+  unfinished(): JobRecord[] {
+    const records: JobRecord[] = [];
+    for (const name of readdirSync(this.dir)) {
+      if (!name.endsWith('.json')) continue;
+      const record = this.read(join(this.dir, name));
+      if (record?.phase === 'started') records.push(record);
+    }
+    return records;
+  }
+
   /** Forgets jobs that expired more than `graceMs` ago: the verifier rejects them as expired anyway. */
   prune(now: Date, graceMs: number): number {
     let removed = 0;
@@ -83,6 +90,15 @@ export class JobStateStore {
       removed++;
     }
     return removed;
+  }
+
+  private read(path: string): JobRecord | undefined {
+    try {
+      const parsed = recordSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private write(record: JobRecord): void {

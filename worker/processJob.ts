@@ -12,6 +12,7 @@ import type { Interpreters } from './invocation';
 import { planInvocation } from './invocation';
 import type { JobStateStore } from './jobState';
 import { runProcessTree } from './processTree';
+import type { ScriptGuard } from './scriptGuard';
 import { resolveScript } from './scriptResolver';
 import { announceStarted, NOTICE_GRACE_MS, type SendNotice, settleWithin } from './startNotice';
 
@@ -38,6 +39,8 @@ export interface JobRunnerDeps {
   readonly now: () => Date;
   /** Values masked in any output, besides the job's secret parameters (e.g. the worker's own credentials). */
   readonly extraSecrets?: readonly string[];
+  /** Lists each running script's process group with the guard that kills them if the worker dies. */
+  readonly guard?: Pick<ScriptGuard, 'track' | 'release'>;
 }
 
 export interface JobHooks {
@@ -151,6 +154,7 @@ export async function processJobMessage(
     log,
   );
   log.info('running script', { sha256: script.sha256, passing: job.passing });
+  let scriptPid: number | undefined;
   const outcome = await runProcessTree({
     ...plan.invocation,
     cwd: settings.scriptFolder,
@@ -158,8 +162,13 @@ export async function processJobMessage(
     outputCapBytes: settings.outputCapBytes,
     secrets: [...secretValues(job), ...(deps.extraSecrets ?? [])],
     platform: deps.platform,
-    onSpawn: (pid) => state.setPid(job.jobId, pid),
+    onSpawn: (pid) => {
+      scriptPid = pid;
+      state.setPid(job.jobId, pid);
+      deps.guard?.track(pid);
+    },
   });
+  // Recorded the moment the script is over, before anything is sent: a crash from here on resends this result.
   const finishedAt = deps.now();
   const status = outcome.timedOut ? 'timedOut' : outcome.exitCode === 0 && !outcome.spawnError ? 'succeeded' : 'failed';
   const reason = outcome.spawnError
@@ -178,6 +187,7 @@ export async function processJobMessage(
     ...(reason ? { reason } : {}),
   });
   state.markFinished(record, result);
+  if (scriptPid !== undefined) deps.guard?.release(scriptPid);
   log.info('script finished', { status, exitCode: outcome.exitCode });
   // Let the notice go out before the result (the cloud copes with either order; this one reads better).
   await settleWithin(announced, NOTICE_GRACE_MS);

@@ -51,6 +51,9 @@ export function runProcessTree(spec: ProcessSpec): Promise<ProcessOutcome> {
       resolvePromise({ exitCode: null, timedOut: false, stdout: '', stderr: '', spawnError: (error as Error).message });
       return;
     }
+    // The pid is known as soon as spawn() returns: recorded at once (not on the 'spawn' event a tick later), so a
+    // worker killed right after the script started still has it in its crash journal.
+    if (child.pid !== undefined) spec.onSpawn?.(child.pid);
     let timedOut = false;
     let exitCode: number | null = null;
     let settled = false;
@@ -79,9 +82,6 @@ export function runProcessTree(spec: ProcessSpec): Promise<ProcessOutcome> {
     child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.stdin?.on('error', () => {}); // a script that never reads stdin closes it early: not an error
     child.stdin?.end(spec.stdin);
-    child.once('spawn', () => {
-      if (child.pid !== undefined) spec.onSpawn?.(child.pid);
-    });
     child.once('error', (error) => finish(error.message));
     child.once('exit', (code) => {
       exitCode = code;

@@ -7,13 +7,13 @@ import { type CompiledRoute, compileRoute } from './routes';
 /** The host's request size limit. */
 const MAX_BODY_BYTES = 100 * 1024 * 1024;
 
-export interface HttpRoute {
-  readonly fn: HttpFunction;
+export interface HttpRoute<D = unknown> {
+  readonly fn: HttpFunction<D>;
   readonly route: CompiledRoute;
 }
 
 /** Compiles every HTTP function's route under the prefix, most specific first (literals before parameters). */
-export function buildRoutes(functions: readonly HttpFunction[], routePrefix: string): HttpRoute[] {
+export function buildRoutes<D>(functions: readonly HttpFunction<D>[], routePrefix: string): HttpRoute<D>[] {
   const prefix = routePrefix.replace(/^\/+|\/+$/g, '');
   return functions
     .map((fn) => ({ fn, route: compileRoute([prefix, fn.route.replace(/^\/+/, '')].filter(Boolean).join('/')) }))
@@ -40,17 +40,17 @@ function compareSpecificity(a: string, b: string): number {
   return 0;
 }
 
-export type HttpDispatchResult =
+export type HttpDispatchResult<D = unknown> =
   | { kind: 'not-found' }
   | { kind: 'unauthorized' }
-  | { kind: 'matched'; fn: HttpFunction; request: HttpRequest };
+  | { kind: 'matched'; fn: HttpFunction<D>; request: HttpRequest };
 
 /** Finds the function for a request and checks its key; builds the HttpRequest the handler gets. */
-export function dispatch(
-  routes: readonly HttpRoute[],
+export function dispatch<D>(
+  routes: readonly HttpRoute<D>[],
   keys: HostKeys,
   incoming: { method: string; url: URL; headers: Record<string, string>; body: Buffer },
-): HttpDispatchResult {
+): HttpDispatchResult<D> {
   const method = incoming.method.toUpperCase();
   for (const { fn, route } of routes) {
     const params = route.match(incoming.url.pathname);

@@ -17,10 +17,15 @@ export interface QueueListenerOptions<R extends InvokeResult> {
   readonly poisonQueue: QueueClient;
   readonly settings: QueueSettings;
   readonly log: Logger;
+  /**
+   * How long a received message stays invisible (default LEASE_SECONDS), renewed at half of it while its handler
+   * runs, as the host does. A crashed runner's messages come back after this; tests that kill the runner shorten it.
+   */
+  readonly leaseSeconds?: number;
   /** Runs the handler for one message (text already decoded); never throws. */
   readonly invoke: (text: string, metadata: Record<string, unknown>) => Promise<R>;
-  /** Turns a message that cannot be decoded into a failed result. */
-  readonly undecodable: (error: unknown) => R;
+  /** Told about a message that cannot be decoded (it goes to the poison queue at once, the handler never sees it). */
+  readonly undecodable: (message: ReceivedMessage, error: unknown) => void;
   /** Called before and after each message is handled; `result` is undefined when the handler did not run. */
   readonly onStart: () => void;
   readonly onDone: (message: ReceivedMessage, result: R | undefined, disposition: Disposition) => void;
@@ -32,7 +37,8 @@ export interface InvokeResult {
 
 /**
  * Polls one queue for one function like the host's queue listener: batches of batchSize, a new batch when the
- * messages in flight drop to newBatchThreshold, retries after visibilityTimeout, poison after maxDequeueCount.
+ * messages in flight drop to newBatchThreshold, retries after visibilityTimeout, poison after maxDequeueCount (or at
+ * once for a message that cannot be decoded).
  */
 export class QueueListener<R extends InvokeResult> {
   private stopped = false;
@@ -43,6 +49,10 @@ export class QueueListener<R extends InvokeResult> {
   private poisonQueueReady: Promise<unknown> | undefined;
 
   constructor(private readonly options: QueueListenerOptions<R>) {}
+
+  private get leaseSeconds(): number {
+    return this.options.leaseSeconds ?? LEASE_SECONDS;
+  }
 
   start(): void {
     this.loop ??= this.run();
@@ -92,7 +102,7 @@ export class QueueListener<R extends InvokeResult> {
       try {
         const response = await queue.receiveMessages({
           numberOfMessages: settings.batchSize,
-          visibilityTimeout: LEASE_SECONDS,
+          visibilityTimeout: this.leaseSeconds,
         });
         batch = response.receivedMessageItems;
       } catch (error) {
@@ -116,13 +126,15 @@ export class QueueListener<R extends InvokeResult> {
     }
   }
 
-  private async handle(message: ReceivedMessage): Promise<void> {
+  private async handle(received: ReceivedMessage): Promise<void> {
     const { settings } = this.options;
     const options = this.options;
     this.inFlight++;
     options.onStart();
     let result: R | undefined;
     let disposition: Disposition = 'retry';
+    const lease = this.keepLeased(received);
+    let message = received;
     try {
       if (message.dequeueCount > settings.maxDequeueCount) {
         // Came back after a crash between the last failed attempt and the move: poison without another try.
@@ -130,7 +142,16 @@ export class QueueListener<R extends InvokeResult> {
         disposition = 'poisoned';
         return;
       }
-      result = await this.invoke(message);
+      const decoded = this.decode(message);
+      if (!decoded.ok) {
+        // Like the host (Storage extension 5.x): retrying cannot make it decodable, so it is poisoned at once,
+        // and the function is not invoked.
+        await this.moveToPoison(message);
+        disposition = 'poisoned';
+        return;
+      }
+      result = await options.invoke(decoded.text, { ...queueTriggerMetadata(message, decoded.text) });
+      message = await lease.release();
       if (result.ok) {
         await options.queue.deleteMessage(message.messageId, message.popReceipt);
         disposition = 'deleted';
@@ -154,20 +175,50 @@ export class QueueListener<R extends InvokeResult> {
         error,
       });
     } finally {
+      await lease.release();
       this.inFlight--;
       options.onDone(message, result, disposition);
       this.wake();
     }
   }
 
-  private async invoke(message: ReceivedMessage): Promise<R> {
-    let text: string;
+  /** Renews the message's invisibility at half the lease until released; release gives the latest pop receipt. */
+  private keepLeased(message: ReceivedMessage): { release(): Promise<ReceivedMessage> } {
+    const { queue, log } = this.options;
+    let current = message;
+    let renewing: Promise<void> = Promise.resolve();
+    const timer = setInterval(
+      () => {
+        renewing = renewing
+          .then(async () => {
+            const renewed = await queue.updateMessage(
+              current.messageId,
+              current.popReceipt,
+              undefined,
+              this.leaseSeconds,
+            );
+            current = { ...current, popReceipt: renewed.popReceipt ?? current.popReceipt };
+          })
+          .catch((error) => log.warn('could not renew a queue message lease', { queue: queue.name, error }));
+      },
+      (this.leaseSeconds * 1000) / 2,
+    );
+    return {
+      async release() {
+        clearInterval(timer);
+        await renewing;
+        return current;
+      },
+    };
+  }
+
+  private decode(message: ReceivedMessage): { ok: true; text: string } | { ok: false } {
     try {
-      text = decodeMessageText(message.messageText, this.options.settings.messageEncoding);
+      return { ok: true, text: decodeMessageText(message.messageText, this.options.settings.messageEncoding) };
     } catch (error) {
-      return this.options.undecodable(error);
+      this.options.undecodable(message, error);
+      return { ok: false };
     }
-    return this.options.invoke(text, { ...queueTriggerMetadata(message, text) });
   }
 
   private async moveToPoison(message: ReceivedMessage): Promise<void> {

@@ -1,13 +1,10 @@
-import type { QueueTriggerMetadata } from '../../shared/runtime/poison';
-
+import { isStrictBase64 } from '../../shared/runtime/base64';
 export type MessageEncoding = 'base64' | 'none';
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** The message text the host hands to a trigger: base64 decoded to UTF-8 (or the raw text with `none`). */
 export function decodeMessageText(raw: string, encoding: MessageEncoding): string {
   if (encoding === 'none') return raw;
-  if (!BASE64.test(raw)) throw new Error('queue message is not valid base64 (host.json messageEncoding is base64)');
+  if (!isStrictBase64(raw)) throw new Error('queue message is not valid base64 (host.json messageEncoding is base64)');
   return Buffer.from(raw, 'base64').toString('utf8');
 }
 
@@ -34,11 +31,20 @@ export interface ReceivedMessage {
   readonly messageText: string;
 }
 
+/** What a queue trigger finds in `context.triggerMetadata` (the host's names, camelCased by the Node worker). */
+export interface QueueTriggerMetadata {
+  /** The message text, decoded (the host's `QueueTrigger` binding data). */
+  readonly queueTrigger: string;
+  readonly id: string;
+  readonly dequeueCount: number;
+  readonly insertionTime: string;
+  readonly expirationTime: string;
+  readonly nextVisibleTime: string;
+  readonly popReceipt: string;
+}
+
 /** `context.triggerMetadata` for a queue trigger, with the host's names (camelCased) and ISO 8601 times. */
-export function queueTriggerMetadata(
-  message: ReceivedMessage,
-  decodedText: string,
-): QueueTriggerMetadata & { queueTrigger: string } {
+export function queueTriggerMetadata(message: ReceivedMessage, decodedText: string): QueueTriggerMetadata {
   return {
     queueTrigger: decodedText,
     id: message.messageId,

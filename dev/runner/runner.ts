@@ -2,7 +2,6 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Timer } from '@azure/functions';
 import { QueueServiceClient } from '@azure/storage-queue';
-import type { Container } from '../../shared/app/container';
 import type { Logger } from '../../shared/runtime/logger';
 import { redact } from '../../shared/runtime/redact';
 import type { FunctionDefinition, HttpFunction, QueueFunction, TimerFunction } from '../../shared/runtime/registry';
@@ -26,10 +25,10 @@ import { messageValue } from './queueMessage';
 import { compileSchedule, resolveSchedule } from './schedule';
 import { realTimers, type TimerApi, TimerSchedule } from './timerScheduler';
 
-export interface LocalRunnerOptions {
-  readonly functions: readonly FunctionDefinition[];
+export interface LocalRunnerOptions<D = unknown> {
+  readonly functions: readonly FunctionDefinition<D>[];
   /** Handed to every handler as `deps`; the runner never looks inside. */
-  readonly container: Container;
+  readonly container: D;
   /** Runs before every invocation, as the real host's composition root does (e.g. revalidate the config blob). */
   readonly beforeInvocation?: () => Promise<void>;
   readonly storageConnectionString: string;
@@ -44,6 +43,11 @@ export interface LocalRunnerOptions {
   /** Clock and timer functions for timer triggers (tests inject their own). */
   readonly clock?: () => Date;
   readonly timers?: TimerApi;
+  /**
+   * How long a queue message stays invisible while its handler runs, renewed as it goes (default 600 s, as the
+   * host). When the runner dies, its messages come back after this: tests that kill it use a few seconds.
+   */
+  readonly messageLeaseSeconds?: number;
   /** How long stop() waits for running handlers (default 10 s). */
   readonly stopTimeoutMs?: number;
   /**
@@ -77,7 +81,7 @@ export interface LocalRunner {
 
 const DRAIN_CHECK_MS = 20;
 
-export async function startLocalRunner(options: LocalRunnerOptions): Promise<LocalRunner> {
+export async function startLocalRunner<D>(options: LocalRunnerOptions<D>): Promise<LocalRunner> {
   assertUniqueNames(options.functions);
   const log = options.log;
   const clock = options.clock ?? (() => new Date());
@@ -87,9 +91,9 @@ export async function startLocalRunner(options: LocalRunnerOptions): Promise<Loc
     log,
   );
 
-  const http = options.functions.filter((fn): fn is HttpFunction => fn.kind === 'http');
-  const timers = options.functions.filter((fn): fn is TimerFunction => fn.kind === 'timer');
-  const queues = options.functions.filter((fn): fn is QueueFunction => fn.kind === 'queue');
+  const http = options.functions.filter((fn): fn is HttpFunction<D> => fn.kind === 'http');
+  const timers = options.functions.filter((fn): fn is TimerFunction<D> => fn.kind === 'timer');
+  const queues = options.functions.filter((fn): fn is QueueFunction<D> => fn.kind === 'queue');
 
   // Resolve every schedule before anything starts, so that a bad one fails the start like the host's indexing.
   const schedules = new Map(
@@ -165,7 +169,7 @@ export async function startLocalRunner(options: LocalRunnerOptions): Promise<Loc
       tracker.begin();
       let record: InvocationRecord | undefined;
       try {
-        let result: Awaited<ReturnType<HttpFunction['handler']>> | undefined;
+        let result: Awaited<ReturnType<HttpFunction<D>['handler']>> | undefined;
         const outcome = await invoke(match.fn.name, 'http', async (context) => {
           result = await match.fn.handler(match.request, context, options.container);
         });
@@ -192,7 +196,7 @@ export async function startLocalRunner(options: LocalRunnerOptions): Promise<Loc
   const baseUrl = `http://${host}:${address.port}`;
 
   // Timers
-  async function fireTimer(fn: TimerFunction, timer: Timer): Promise<InvocationRecord> {
+  async function fireTimer(fn: TimerFunction<D>, timer: Timer): Promise<InvocationRecord> {
     tracker.begin();
     const { record } = await invoke(fn.name, 'timer', (context) => fn.handler(timer, context, options.container));
     tracker.end(record);
@@ -231,6 +235,7 @@ export async function startLocalRunner(options: LocalRunnerOptions): Promise<Loc
           poisonQueue: service.getQueueClient(poisonQueueName(fn.queueName)),
           settings,
           log,
+          ...(options.messageLeaseSeconds ? { leaseSeconds: options.messageLeaseSeconds } : {}),
           invoke: async (text, metadata) => {
             const { record } = await invoke(
               fn.name,
@@ -240,20 +245,12 @@ export async function startLocalRunner(options: LocalRunnerOptions): Promise<Loc
             );
             return { ok: record.outcome === 'success', record };
           },
-          undecodable: (error) => {
-            const message = describeError(error, secrets);
-            log.error('queue message could not be decoded', { function: fn.name, error: message });
-            return {
-              ok: false,
-              record: {
-                functionName: fn.name,
-                trigger: 'queue',
-                invocationId: 'not-invoked',
-                outcome: 'failure',
-                error: message,
-                durationMs: 0,
-              },
-            };
+          undecodable: (message, error) => {
+            log.error('queue message could not be decoded; moved to the poison queue', {
+              function: fn.name,
+              messageId: message.messageId,
+              error: describeError(error, secrets),
+            });
           },
           onStart: () => tracker.begin(),
           onDone: (message, result, disposition) => {
@@ -356,7 +353,7 @@ async function messagesWaiting(queues: readonly ReturnType<QueueServiceClient['g
   return queues.filter((_, i) => counts[i]).map((queue) => queue.name);
 }
 
-function assertUniqueNames(functions: readonly FunctionDefinition[]): void {
+function assertUniqueNames(functions: readonly { readonly name: string }[]): void {
   const seen = new Set<string>();
   for (const fn of functions) {
     const key = fn.name.toLowerCase();

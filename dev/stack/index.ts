@@ -5,33 +5,25 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { AccessToken, TokenCredential } from '@azure/identity';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { buildContainer } from '../../shared/app/buildContainer';
 import type { Container } from '../../shared/app/container';
-import { integrationConfigFor } from '../../shared/app/integrationConfigFor';
-import { loadAppSettings } from '../../shared/config/appSettings';
-import { parseIntegrationConfig } from '../../shared/config/integration';
 import { exportPrivateKey, exportPublicKey, generateSigningKeyPair } from '../../shared/jobs';
 import type { LogSink } from '../../shared/runtime/logger';
-import { configDocumentStore, DEFAULT_CONFIG_BLOB, ensureStorage, parseBlobLocation } from '../../shared/storage';
+import { configDocumentStore, DEFAULT_CONFIG_BLOB, parseBlobLocation } from '../../shared/storage';
 import { type LocalStorage, startLocalStorage } from '../azurite';
 import { type GraphSeed, type GraphSimulator, startGraphSimulator } from '../graph-sim';
 import { type HaloSeed, type HaloSimulator, SIM_EVENTS, startHaloSimulator } from '../halo-sim';
 import { type KeyVaultSimulator, startKeyVaultSimulator } from '../keyvault-sim/server';
-import {
-  type LocalRunner,
-  loadFunctionFiles,
-  localEasyAuth,
-  parseHostJson,
-  realTimers,
-  startLocalRunner,
-  type TimerApi,
-} from '../runner';
+import type { LocalRunner } from '../runner';
+import { type AppRunnerInput, buildAppContainer, startAppRunner } from './appRunner';
 import { freePort } from './freePort';
+import { type RunnerProcess, startRunnerProcess } from './runnerProcess';
 import { startWorkerProcess, type WorkerProcess } from './workerProcess';
 
 const ROOT = resolve(__dirname, '..', '..');
+
+export { localVaultCredential } from './appRunner';
+
 export const DEMO_GRAPH_APP = {
   clientId: 'b1d9e0a7-5a1e-4c0d-9e3b-0000000000b1',
   secret: 'demo-graph-secret-value-not-a-real-secret',
@@ -50,6 +42,13 @@ export interface StackOptions {
   readonly workerScriptFolder?: string;
   /** App settings to add or override (e.g. HALO_RATE_LIMIT_REQUESTS for a benchmark). */
   readonly settings?: Readonly<Record<string, string>>;
+  /**
+   * Where the Functions app runs: in this process (default), or in a child process that a test can SIGKILL mid-flow
+   * and start again on the same Azurite and simulators (`stack.runnerProcess`).
+   */
+  readonly runner?: 'inProcess' | 'process';
+  /** How long a queue message an invocation holds stays invisible (default 600 s); short when a test kills the runner. */
+  readonly messageLeaseSeconds?: number;
   /** Let timers fire on their schedules (default false: tests and `--once` fire them with runner.runTimer). */
   readonly timers?: boolean;
   readonly haloSeed?: HaloSeed;
@@ -77,6 +76,8 @@ export interface Stack {
   readonly keyVault: KeyVaultSimulator;
   readonly container: Container;
   readonly runner: LocalRunner;
+  /** With `runner: 'process'`: the same runner, which a test can crash() and restart(). */
+  readonly runnerProcess: RunnerProcess | undefined;
   readonly worker: WorkerProcess | undefined;
   /** The app settings the Functions app runs with (as local.settings.json would hold them). */
   readonly settings: Readonly<Record<string, string>>;
@@ -85,16 +86,6 @@ export interface Stack {
   readonly jobPublicKey: string;
   stop(): Promise<void>;
 }
-
-/** A TokenCredential for the Key Vault fake, which accepts any bearer token (the CLI reading a stack uses it too). */
-export const localVaultCredential: TokenCredential = {
-  getToken: async (): Promise<AccessToken> => ({
-    token: 'local-dev-token',
-    expiresOnTimestamp: Date.now() + 3_600_000,
-  }),
-};
-
-const idleTimers: TimerApi = { setTimeout: () => undefined, clearTimeout: () => {} };
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const stops: (() => Promise<void>)[] = [];
@@ -160,8 +151,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       workers: [{ id: DEMO_WORKER_ID, group: 'default', publicKey: exportPublicKey(workerKeys.publicKey) }],
     };
     const demoDocument = options.config ? options.config(withWorkers) : withWorkers;
-    const config = parseIntegrationConfig(demoDocument, 'demo config');
     if (options.configFromBlob) {
+      // The app reads its config from the blob (and revalidates it before invocations), as it does in Azure.
       settings.INTEGRATION_CONFIG_BLOB = DEFAULT_CONFIG_BLOB;
       const location = parseBlobLocation(DEFAULT_CONFIG_BLOB)!;
       await configDocumentStore(
@@ -169,38 +160,36 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         location.blob,
       ).write(JSON.stringify(demoDocument, null, 2), undefined);
     }
-    const appSettings = loadAppSettings(settings);
-    let built: Container | undefined;
-    const liveConfig = options.configFromBlob ? integrationConfigFor(appSettings, () => built!) : undefined;
-    const container = buildContainer(appSettings, liveConfig ?? config, {
-      sink: options.sink ?? (() => {}),
-      logLevel: options.logLevel,
-      azureCredential: () => localVaultCredential,
-      keyVaultClientOptions: { disableChallengeResourceVerification: true },
-    });
-    built = container;
-    await liveConfig?.refreshIfDue();
-    const groups = [
-      ...new Set(['default', ...config.scripts.map((s) => s.workerGroup), config.haloScriptQueue.workerGroup]),
-    ];
-    await ensureStorage(container.storage, groups);
-
-    const hostJson = JSON.parse(readFileSync(join(ROOT, 'host.json'), 'utf8'));
-    hostJson.extensions.queues = { ...hostJson.extensions.queues, ...(options.queues ?? {}) };
-    const runner = await startLocalRunner({
-      functions: await loadFunctionFiles(join(ROOT, 'functions')),
-      container,
-      ...(liveConfig ? { beforeInvocation: () => liveConfig.refreshIfDue() } : {}),
-      storageConnectionString: storage.connectionString,
-      hostJson: parseHostJson(hostJson),
+    const appInput: AppRunnerInput = {
+      settings,
+      config: demoDocument,
+      configFromBlob: options.configFromBlob ?? false,
+      ...(options.queues ? { queues: options.queues } : {}),
       port: runnerPort,
       keys,
-      settings,
-      log: container.log.child({ component: 'runner' }),
-      timers: options.timers ? realTimers : idleTimers,
-      easyAuth: localEasyAuth(),
-    });
-    stops.push(() => runner.stop());
+      timers: options.timers ?? false,
+      ...(options.messageLeaseSeconds ? { messageLeaseSeconds: options.messageLeaseSeconds } : {}),
+      ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    };
+    const sink = options.sink ?? (() => {});
+    let container: Container;
+    let runner: LocalRunner;
+    let runnerProcess: RunnerProcess | undefined;
+    if (options.runner === 'process') {
+      runnerProcess = await startRunnerProcess(appInput, sink);
+      const started = runnerProcess;
+      stops.push(() => started.stop());
+      // This process reads and writes the same storage through a container of its own; only the child runs functions.
+      const own = buildAppContainer(appInput, sink);
+      await own.liveConfig?.refreshIfDue();
+      container = own.container;
+      runner = runnerProcess;
+    } else {
+      const app = await startAppRunner(appInput, sink);
+      stops.push(() => app.runner.stop());
+      container = app.container;
+      runner = app.runner;
+    }
 
     halo.configureWebhook({
       url: webhook.url,
@@ -239,6 +228,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       keyVault,
       container,
       runner,
+      runnerProcess,
       worker,
       settings,
       keys,

@@ -13,6 +13,7 @@ import { documentLedger, haloBudgetKey } from '../halo/budget/ledger';
 import { createUsageRecorder } from '../halo/budget/usage';
 import { budgetRules } from '../halo/budget/window';
 import { importPrivateKey } from '../jobs';
+import { type Clock, systemClock } from '../runtime/clock';
 import type { Logger } from '../runtime/logger';
 import { createLogger, type LogSink } from '../runtime/logger';
 import { KeyVaultSecretProvider, LocalSecretProvider, type SecretProvider } from '../secrets';
@@ -20,6 +21,7 @@ import {
   checkpointStore,
   connectionFromAppSettings,
   dedupeStore,
+  HOST_MAX_DEQUEUE_COUNT,
   haloBudgetStore,
   haloUsageStore,
   jobStore,
@@ -42,7 +44,12 @@ export interface ContainerOptions {
   readonly keyVaultClientOptions?: SecretClientOptions;
   /** A secret store to use instead of the one the settings name (tests, the local demo). */
   readonly secrets?: SecretProvider;
+  /** The clock for everything that waits or compares times (default: the system clock). */
+  readonly clock?: Clock;
+  /** Only the time (sleeps stay real): a shorthand for tests that set the time but never wait. */
   readonly now?: () => Date;
+  /** host.json extensions.queues.maxDequeueCount, when it is not the default. */
+  readonly maxDequeueCount?: number;
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -56,8 +63,9 @@ export function buildContainer(
   options: ContainerOptions,
 ): Container {
   const live = 'current' in config ? config : fixedConfig(config, 'the given config', isEmptyConfig(config));
-  const now = options.now ?? (() => new Date());
-  const secrets = options.secrets ?? secretProviderFor(settings, options);
+  const clock = options.clock ?? (options.now ? { ...systemClock, now: options.now } : systemClock);
+  const now = () => clock.now();
+  const secrets = options.secrets ?? secretProviderFor(settings, options, clock);
   const knownSecrets = () => [...settings.secretValues, ...knownValuesOf(secrets)];
   const log = createLogger({ sink: options.sink, secrets: knownSecrets, level: options.logLevel ?? 'info' });
   const credential = lazy(() => {
@@ -90,8 +98,9 @@ export function buildContainer(
     budget,
     usage,
     log: haloLog,
+    now: () => clock.now().getTime(),
+    sleep: (ms) => clock.sleep(ms),
   });
-  const clock = now;
   let signingKey: Promise<KeyObject> | undefined;
   return {
     settings,
@@ -100,21 +109,23 @@ export function buildContainer(
     },
     configStatus: () => live.status(),
     log,
+    clock,
     now,
+    queueDelivery: { maxDequeueCount: options.maxDequeueCount ?? HOST_MAX_DEQUEUE_COUNT },
     halo,
-    graph: graphFactoryFor(settings, log),
-    graphForApp: graphAppsFor(settings, log),
+    graph: graphFactoryFor(settings, log, clock),
+    graphForApp: graphAppsFor(settings, log, clock),
     secrets,
     storage,
     stores: {
-      checkpoints: checkpointStore(storage, { now: clock }),
-      dedupe: dedupeStore(storage, { now: clock }),
-      runs: runStore(storage, { now: clock }),
-      jobs: jobStore(storage, { now: clock }),
-      mailLog: mailLogStore(storage, { now: clock }),
+      checkpoints: checkpointStore(storage, { now }),
+      dedupe: dedupeStore(storage, { now }),
+      runs: runStore(storage, { now }),
+      jobs: jobStore(storage, { now }),
+      mailLog: mailLogStore(storage, { now }),
       subscriptions: subscriptionStore(storage),
-      workers: workerStore(storage, { now: clock }),
-      queueFailures: queueFailureStore(storage, { now: clock }),
+      workers: workerStore(storage, { now }),
+      queueFailures: queueFailureStore(storage, { now }),
       retention: retentionStore(storage),
     },
     reports: reportStore(storage),
@@ -159,20 +170,21 @@ function haloBudgetFor(settings: AppSettings, storage: StorageConnection, log: L
   });
 }
 
-function secretProviderFor(settings: AppSettings, options: ContainerOptions): SecretProvider {
+function secretProviderFor(settings: AppSettings, options: ContainerOptions, clock: Clock): SecretProvider {
   if (settings.KEY_VAULT_URL) {
     if (!options.azureCredential) throw new Error('KEY_VAULT_URL is set but no Azure credential was provided');
     return new KeyVaultSecretProvider({
       vaultUrl: settings.KEY_VAULT_URL,
       credential: options.azureCredential(),
       clientOptions: options.keyVaultClientOptions,
+      now: () => clock.now().getTime(),
     });
   }
   if (settings.LOCAL_SECRETS_FILE) return LocalSecretProvider.fromFile(settings.LOCAL_SECRETS_FILE);
   return new LocalSecretProvider({});
 }
 
-function graphFactoryFor(settings: AppSettings, log: Container['log']): GraphClientFactory | undefined {
+function graphFactoryFor(settings: AppSettings, log: Container['log'], clock: Clock): GraphClientFactory | undefined {
   if (!settings.GRAPH_CLIENT_ID || !settings.GRAPH_HOME_TENANT_ID) return undefined;
   const credential: GraphCredentialOptions = settings.GRAPH_CLIENT_SECRET
     ? { kind: 'secret', secret: settings.GRAPH_CLIENT_SECRET }
@@ -186,11 +198,16 @@ function graphFactoryFor(settings: AppSettings, log: Container['log']): GraphCli
     baseUrl: settings.GRAPH_BASE_URL,
     authorityHost: settings.GRAPH_AUTHORITY_HOST,
     log: log.child({ component: 'graph' }),
+    sleep: (ms) => clock.sleep(ms),
   });
 }
 
 /** One factory (and token cache) per app, tenant and credential: a rotated secret gets a new one. */
-function graphAppsFor(settings: AppSettings, log: Container['log']): (app: GraphAppOptions) => GraphClientFactory {
+function graphAppsFor(
+  settings: AppSettings,
+  log: Container['log'],
+  clock: Clock,
+): (app: GraphAppOptions) => GraphClientFactory {
   const factories = new Map<string, GraphClientFactory>();
   return (app) => {
     const proof =
@@ -212,6 +229,7 @@ function graphAppsFor(settings: AppSettings, log: Container['log']): (app: Graph
         baseUrl: settings.GRAPH_BASE_URL,
         authorityHost: settings.GRAPH_AUTHORITY_HOST,
         log: log.child({ component: 'graph', clientId: app.clientId }),
+        sleep: (ms) => clock.sleep(ms),
       });
       factories.set(key, factory);
     }

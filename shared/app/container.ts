@@ -6,6 +6,7 @@ import type { GraphClientFactory } from '../graph';
 import type { GraphCredentialOptions } from '../graph/credentials';
 import type { HaloClient } from '../halo';
 import type { BudgetHistory } from '../halo/budget/history';
+import type { Clock } from '../runtime/clock';
 import type { Logger } from '../runtime/logger';
 import type { SecretProvider } from '../secrets';
 import type {
@@ -53,7 +54,12 @@ export interface Container {
   /** Whether the config is usable: empty, missing, unreadable or invalid documents are reported, never hidden. */
   configStatus(): ConfigStatus;
   readonly log: Logger;
+  /** The clock everything waits on and compares times with (a SimulatedClock in tests). */
+  readonly clock: Clock;
+  /** `clock.now`, for the many places that only read the time. */
   readonly now: () => Date;
+  /** How the host delivers queue messages (host.json extensions.queues), for the queue consumers. */
+  readonly queueDelivery: { readonly maxDequeueCount: number };
   readonly halo: HaloClient;
   /** Absent when no Graph app is configured: mail and tenant sync then report themselves as not configured. */
   readonly graph: GraphClientFactory | undefined;

@@ -6,6 +6,7 @@ export * from './errors';
 export * from './json';
 export * from './keys';
 export * from './names';
+export * from './queueConsumer';
 export * from './queueMessages';
 export * from './rawQueue';
 export * from './reportStore';

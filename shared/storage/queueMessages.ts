@@ -34,8 +34,19 @@ export function encodeQueueText(json: string): string {
   return Buffer.from(json, 'utf8').toString('base64');
 }
 
-/** Validates with the schema, or throws a MessageValidationError naming the JSON paths that failed. */
+/** Our messages are a few levels deep; anything deeper is refused before a schema (or a preview) walks it. */
+export const MAX_MESSAGE_DEPTH = 32;
+
+/**
+ * Validates with the schema, or throws a MessageValidationError naming the JSON paths that failed. A value nested
+ * deeper than MAX_MESSAGE_DEPTH is refused first, so that no validation can overflow the stack.
+ */
 export function validateMessage<S extends z.ZodType>(schema: S, value: unknown, queue = ''): z.output<S> {
+  if (nestedDeeperThan(value, MAX_MESSAGE_DEPTH)) {
+    throw new MessageValidationError(queue, [
+      { path: '(root)', message: `is nested more than ${MAX_MESSAGE_DEPTH} levels deep` },
+    ]);
+  }
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   throw new MessageValidationError(
@@ -97,6 +108,19 @@ export function decodeQueueMessage<S extends z.ZodType>(schema: S, raw: unknown,
     ]);
   }
   return validateMessage(schema, value, queue);
+}
+
+/** Walks without recursion, and stops as soon as the limit is passed. */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node))
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function looksLikeJson(text: string): boolean {

@@ -128,7 +128,8 @@ describe('npm run cli: the console on the command line, reading the stack `npm s
     const secret = DEMO_GRAPH_APP.secret;
     const planted = await stack.container.stores.queueFailures.record({
       queue: QUEUES.mailboxScan,
-      message: JSON.stringify({ mailboxId: 'support', note: `client secret ${secret}` }),
+      kind: 'exhausted',
+      preview: JSON.stringify({ mailboxId: 'support', note: `client secret ${secret}` }),
       reason: `Graph refused the app (secret ${secret}): 401`,
       dequeueCount: 5,
     });

@@ -164,7 +164,8 @@ describe('operator console on the demo stack (HTTP)', () => {
     it('failures: what a queue gave up on, why, and a preview with the secrets masked', async () => {
       await stack.container.stores.queueFailures.record({
         queue: 'halo-events',
-        message: JSON.stringify({ event: 'planted', password: stack.webhook.password, note: stack.webhook.password }),
+        kind: 'rejected',
+        preview: JSON.stringify({ event: 'planted', password: stack.webhook.password, note: stack.webhook.password }),
         reason: `planted for the console test (Basic ${Buffer.from(`u:${stack.webhook.password}`).toString('base64')})`,
       });
       const view = await operator.json<{ failures: { queue: string; preview: string; reason: string }[] }>(

@@ -46,7 +46,7 @@ describe('deploy package (npm run package)', () => {
       const { readdirSync } = require('node:fs');
       const dir = './dist/functions';
       for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) require(require('node:path').resolve(dir, file));
-      const { registeredFunctions } = require('./dist/shared/runtime/registry.js');
+      const { registeredFunctions } = require('./dist/shared/app/functions.js');
       console.log('REGISTERED ' + JSON.stringify(registeredFunctions().map((fn) => fn.name)));`;
     const run = spawnSync(process.execPath, ['-e', script], {
       cwd: out,

@@ -99,8 +99,8 @@ describe('mail scan: Graph input as it really comes, and scan messages that cann
     stop();
     assert.deepEqual(attempts, ['success'], 'handled once, not retried five times');
     const [failure] = await stack.container.stores.queueFailures.list(QUEUES.mailboxScan, { top: 1 });
-    assert.match(failure?.reason ?? '', /invalid mailbox-scan message.*mailboxId.*reason/s);
-    assert.match(failure?.message ?? '', /whenever/);
+    assert.match(failure?.reason ?? '', /'mailbox-scan' is invalid.*mailboxId.*reason/s);
+    assert.match(failure?.preview ?? '', /whenever/);
   });
 
   it('a scan message naming a mailbox the config does not have is recorded, not dropped silently', async () => {

@@ -8,8 +8,9 @@ import { type LocalStorage, startLocalStorage } from '../../dev/azurite';
 import '../../functions/health';
 import { type LocalRunner, loadFunctionFiles, readHostJson, startLocalRunner } from '../../dev/runner';
 import type { Container } from '../../shared/app/container';
+import { registeredFunctions } from '../../shared/app/functions';
 import { createLogger, memorySink } from '../../shared/runtime/logger';
-import { type FunctionDefinition, registeredFunctions } from '../../shared/runtime/registry';
+import type { FunctionDefinition } from '../../shared/runtime/registry';
 import { SecretNotFoundError } from '../../shared/secrets';
 
 let tempDir = '';
@@ -17,7 +18,7 @@ let tempDir = '';
 /** A directory with two function files and two files that are not function files. */
 function fixtureDir(): string {
   tempDir = mkdtempSync(join(tmpdir(), 'runner-functions-'));
-  const registry = JSON.stringify(join(__dirname, '../../shared/runtime/registry'));
+  const registry = JSON.stringify(join(__dirname, '../../shared/app/functions'));
   const fileFor = (name: string) =>
     `const { defineHttp } = require(${registry});\n` +
     `defineHttp({ name: 'fixture${name.toUpperCase()}', route: 'fixture/${name}', methods: ['GET'], authLevel: 'anonymous', handler: async () => ({ body: '${name}' }) });\n`;
@@ -46,7 +47,7 @@ describe('local runner: HTTP', () => {
     // Only our fixture directory and functions/health.ts: other function files need settings of their own.
     const loaded = await loadFunctionFiles(fixtureDir());
     loadedNames = loaded.map((fn) => fn.name);
-    const extra: FunctionDefinition[] = [
+    const extra: FunctionDefinition<Container>[] = [
       {
         kind: 'http',
         name: 'itemGet',

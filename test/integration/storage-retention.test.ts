@@ -81,7 +81,12 @@ describe('storage retention on Azurite (stateRetention)', () => {
     await stores.jobs.transition('job-interrupted', { from: ['queued'], to: 'interrupted' });
     await stores.jobs.transition('job-running', { from: ['queued'], to: 'running' });
     await stores.mailLog.upsert({ mailbox: 'support', messageId: 'mail-old', fate: 'created', ticketId: 1 });
-    const failureOld = await stores.queueFailures.record({ queue: 'halo-events', message: '{}', reason: 'old' });
+    const failureOld = await stores.queueFailures.record({
+      queue: 'halo-events',
+      kind: 'exhausted',
+      preview: '{}',
+      reason: 'old',
+    });
     await stores.checkpoints.put('automation', 'script-queue-poll', day(0).toISOString());
     await stores.workers.upsert({ id: 'w1', group: 'default', publicKey: 'key' });
     await stores.subscriptions.upsert({
@@ -100,7 +105,12 @@ describe('storage retention on Azurite (stateRetention)', () => {
     const runningRecent = await stores.runs.start('tenant-sync');
     await stores.jobs.transition('job-failed-late', { from: ['queued'], to: 'failed' }); // created day 0
     await stores.mailLog.upsert({ mailbox: 'support', messageId: 'mail-recent', fate: 'appended', ticketId: 1 });
-    const failureRecent = await stores.queueFailures.record({ queue: 'halo-events', message: '{}', reason: 'new' });
+    const failureRecent = await stores.queueFailures.record({
+      queue: 'halo-events',
+      kind: 'exhausted',
+      preview: '{}',
+      reason: 'new',
+    });
 
     const state = {
       checkpoints: await rowsOf(TABLES.checkpoints),
@@ -170,7 +180,16 @@ describe('storage retention on Azurite (stateRetention)', () => {
     clock = day(10);
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      ids.push((await deps.stores.queueFailures.record({ queue: 'tenant-sync', message: '{}', reason: `r${i}` })).id);
+      ids.push(
+        (
+          await deps.stores.queueFailures.record({
+            queue: 'tenant-sync',
+            kind: 'exhausted',
+            preview: '{}',
+            reason: `r${i}`,
+          })
+        ).id,
+      );
     }
     clock = day(60);
     const before = day(40);

@@ -4,6 +4,7 @@ import { odata } from '@azure/data-tables';
 import { type LocalStorage, startLocalStorage } from '../../dev/azurite';
 import { connectionFromString, type StorageConnection } from '../../shared/storage/connection';
 import { ConcurrencyError } from '../../shared/storage/errors';
+import { rawQueue } from '../../shared/storage/rawQueue';
 import { checkpointStore } from '../../shared/storage/tables/checkpoints';
 import { dedupeStore } from '../../shared/storage/tables/dedupe';
 import { ensureTables } from '../../shared/storage/tables/ensureTables';
@@ -272,23 +273,112 @@ describe('state tables on Azurite', () => {
       assert.equal((await workers.get('w2'))?.enabled, false);
     });
 
-    it('records poison messages per queue, newest first', async () => {
+    it('records queue failures per queue, newest first, with a bounded preview', async () => {
       const failures = queueFailureStore(connection, { now });
       const first = await failures.record({
         queue: 'halo-events',
-        message: '{"id":1}',
+        kind: 'exhausted',
+        preview: '{"id":1}',
         reason: 'bad ticket id',
         dequeueCount: 5,
       });
       advance(1_000);
-      const second = await failures.record({ queue: 'halo-events', message: 'm'.repeat(50_000), reason: 'timeout' });
+      const second = await failures.record({
+        queue: 'halo-events',
+        kind: 'malformed',
+        preview: 'm'.repeat(50_000),
+        reason: 'timeout',
+      });
       const listed = await failures.list('halo-events');
       assert.deepEqual(
         listed.map((f) => f.id),
         [second.id, first.id],
       );
-      assert.ok((listed[0]?.message.length ?? 0) <= 30_000);
+      assert.ok((listed[0]?.preview.length ?? 0) <= 2_000);
       assert.equal((await failures.get('halo-events', first.id))?.dequeueCount, 5);
+      assert.equal(first.status, 'open');
+      assert.equal(first.replayable, false, 'no payload kept: nothing to replay');
+    });
+
+    it('records the same queue message once, however often it is recorded (crash between record and delete)', async () => {
+      const failures = queueFailureStore(connection, { now });
+      const identity = { messageId: 'msg-twice', insertedAt: new Date('2025-03-01T09:00:00Z') };
+      const once = await failures.record({
+        queue: 'twice',
+        kind: 'undeliverable',
+        preview: 'x',
+        reason: 'a',
+        identity,
+      });
+      advance(60_000);
+      const again = await failures.record({
+        queue: 'twice',
+        kind: 'undeliverable',
+        preview: 'x',
+        reason: 'b',
+        identity,
+      });
+      assert.equal(again.id, once.id);
+      assert.equal(again.reason, 'a');
+      assert.equal((await failures.list('twice')).length, 1);
+    });
+
+    it('replays a kept message once onto its queue, refuses a second replay, and dismisses what is left', async () => {
+      const failures = queueFailureStore(connection, { now });
+      const queue = rawQueue(connection, 'replay-target');
+      await queue.ensure();
+      const payload = Buffer.from(JSON.stringify({ n: 'x'.repeat(47_000) })).toString('base64');
+      const kept = await failures.record({
+        queue: 'replay-target',
+        kind: 'exhausted',
+        preview: '{"n":…',
+        reason: 'r',
+        payload,
+      });
+      assert.equal(kept.replayable, true);
+      const [first, second] = await Promise.all([
+        failures.replay('replay-target', kept.id),
+        failures.replay('replay-target', kept.id),
+      ]);
+      const outcomes = [first, second].map((o) => (o.ok ? 'sent' : o.reason));
+      assert.equal(outcomes.filter((o) => o === 'sent').length, 1, JSON.stringify(outcomes));
+      assert.ok(
+        outcomes.every((o) => ['sent', 'raced', 'replaying'].includes(o)),
+        JSON.stringify(outcomes),
+      );
+      const [received] = await queue.receive({ maxMessages: 32 });
+      assert.equal(received?.text, payload, 'the exact text, 63 KB of base64 over three properties');
+      assert.equal((await queue.receive({ maxMessages: 32 })).length, 0);
+      const after = await failures.get('replay-target', kept.id);
+      assert.equal(after?.status, 'replayed');
+      assert.equal(after?.replayMessageId, received?.messageId);
+      const again = await failures.replay('replay-target', kept.id);
+      assert.equal(again.ok ? 'sent' : again.reason, 'alreadyReplayed');
+      assert.equal((await failures.dismiss('replay-target', kept.id)).ok, false);
+
+      const malformed = await failures.record({
+        queue: 'replay-target',
+        kind: 'malformed',
+        preview: 'not json',
+        reason: 'not JSON',
+        payload: 'bm90IGpzb24=',
+        replayable: false,
+      });
+      const refused = await failures.replay('replay-target', malformed.id);
+      assert.equal(refused.ok ? 'sent' : refused.reason, 'notReplayable');
+      const dismissed = await failures.dismiss('replay-target', malformed.id, 'sender fixed');
+      assert.equal(dismissed.ok && dismissed.failure.status, 'dismissed');
+      assert.equal((await failures.get('replay-target', malformed.id))?.note, 'sender fixed');
+      assert.deepEqual(
+        (await failures.list('replay-target', { status: 'open' })).map((f) => f.id),
+        [],
+      );
+      assert.equal(
+        (await failures.list(undefined)).some((f) => f.queue === 'replay-target'),
+        true,
+      );
+      const missing = await failures.replay('replay-target', 'no-such-id');
+      assert.equal(missing.ok ? 'sent' : missing.reason, 'notFound');
     });
   });
 });

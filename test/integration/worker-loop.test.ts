@@ -25,6 +25,7 @@ import { parseWorkerConfig } from '../../worker/config';
 import { JobStateStore } from '../../worker/jobState';
 import { type Poller, startPoller } from '../../worker/poller';
 import { createWorkerQueues } from '../../worker/workerQueues';
+import { isRunning, stillRunningAfter } from '../support/processes';
 
 const ROOT = join(__dirname, '../..');
 const cloud = generateSigningKeyPair();
@@ -71,7 +72,9 @@ function configFor(group: string) {
     cloudPublicKeys: [exportPublicKey(cloud.publicKey, 'raw')],
     privateKeyFile: join(dir, 'worker.key'),
     stateDirectory: join(dir, `state-${group}`),
-    leaseSeconds: 1,
+    // Short, so that a crashed worker's job reappears soon; not so short that a busy machine's late lease renewal
+    // hands a running job to a second delivery (which the crash journal answers with a second copy of the result).
+    leaseSeconds: 4,
     poll: { busyMs: 50, idleMaxMs: 200 },
     interpreters: { node: process.execPath },
   };
@@ -124,7 +127,9 @@ async function waitFor(check: () => boolean, attempts = 300): Promise<void> {
 before(async () => {
   storage = await startLocalStorage();
   service = QueueServiceClient.fromConnectionString(storage.connectionString);
-  for (const name of ['job-results', 'jobs-loop', 'jobs-crash']) await service.getQueueClient(name).create();
+  for (const name of ['job-results', 'jobs-loop', 'jobs-crash', 'jobs-sweep', 'jobs-finished']) {
+    await service.getQueueClient(name).create();
+  }
   dir = mkdtempSync(join(tmpdir(), 'worker-loop-'));
   mkdirSync(join(dir, 'scripts'));
   writeFileSync(join(dir, 'worker.key'), exportPrivateKey(worker.privateKey), { mode: 0o600 });
@@ -139,7 +144,42 @@ console.log('SUCCESS');`,
     join(dir, 'scripts', 'slow.sh'),
     `echo "$$" >> "${join(dir, 'slow-runs.txt')}"\nsleep 60\necho SUCCESS\n`,
   );
+  writeFileSync(
+    join(dir, 'scripts', 'gated.js'),
+    `const fs = require('node:fs');
+fs.appendFileSync(${JSON.stringify(join(dir, 'gated-runs.txt'))}, 'ran\\n');
+const wait = () => (fs.existsSync(${JSON.stringify(join(dir, 'gate'))}) ? finish() : setTimeout(wait, 50));
+const finish = () => { console.log('did the work'); process.exit(3); };
+wait();`,
+  );
 });
+
+interface StartedWorker {
+  readonly child: ChildProcess;
+  lines(): string[];
+}
+
+/** The real worker CLI as a child process, its output kept. */
+function startWorker(group: string): StartedWorker {
+  const configPath = join(dir, `${group}.config.json`);
+  writeFileSync(configPath, JSON.stringify(configFor(group)));
+  const child = spawn(
+    process.execPath,
+    ['--require', './dev/functions-core-stub.cjs', '--import', 'tsx', 'worker/cli.ts', 'run', '--config', configPath],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  children.push(child);
+  const output: string[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+  return { child, lines: () => output.join('').split('\n') };
+}
+
+async function stopWorker(worker: StartedWorker): Promise<void> {
+  const exited = new Promise((r) => worker.child.once('exit', r));
+  worker.child.kill('SIGTERM');
+  assert.equal(await exited, 0, worker.lines().join('\n'));
+}
 
 after(async () => {
   await poller?.stop();
@@ -232,49 +272,86 @@ describe('worker loop against Azurite', () => {
     assert.equal(properties.approximateMessagesCount, 0);
   });
 
-  it('after a crash mid-job, reports the job interrupted and does not run it twice', async () => {
-    const configPath = join(dir, 'crash.config.json');
-    writeFileSync(configPath, JSON.stringify(configFor('crash')));
-    const startWorker = () => {
-      const child = spawn(
-        process.execPath,
-        [
-          '--require',
-          './dev/functions-core-stub.cjs',
-          '--import',
-          'tsx',
-          'worker/cli.ts',
-          'run',
-          '--config',
-          configPath,
-        ],
-        { cwd: ROOT, stdio: 'ignore' },
-      );
-      children.push(child);
-      return child;
-    };
+  it('a worker killed with SIGKILL takes its running script with it; after a restart the job is reported interrupted, not run twice', async () => {
     const slow = job('crash', 'slow.sh');
     await service.getQueueClient('jobs-crash').sendMessage(encodeQueueMessage(signJob(slow, cloud.privateKey)));
 
-    const first = startWorker();
+    const first = startWorker('crash');
     const runs = join(dir, 'slow-runs.txt');
     await waitFor(() => existsSync(runs) && readFileSync(runs, 'utf8').trim() !== '', 600);
+    const scriptPid = Number(readFileSync(runs, 'utf8').trim());
     await collectUntil(() => noticesOf(slow.jobId).length > 0, 600);
-    first.kill('SIGKILL');
-    await new Promise((r) => first.once('exit', r));
-    // The orphaned script would otherwise keep running: a real crash (e.g. a reboot) takes it down too.
-    process.kill(-Number(readFileSync(runs, 'utf8').trim()), 'SIGKILL');
+    assert.ok(isRunning(scriptPid));
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+    // The guard saw the worker's pipe close and killed the script's group: no orphan keeps running.
+    assert.equal(await stillRunningAfter(scriptPid, 5000), false, `script ${scriptPid} outlived its worker`);
 
-    const second = startWorker();
+    const second = startWorker('crash');
     const result = verified(await resultFor(slow.jobId, 1, 600));
     assert.equal(result.status, 'interrupted');
     assert.equal(result.exitCode, null);
     assert.equal(readFileSync(runs, 'utf8').trim().split('\n').length, 1);
     assert.equal(noticesOf(slow.jobId).length, 1, 'started once, before the crash');
     assert.equal(isNoticeMessage(collected.get(slow.jobId)?.[0]), true);
-    second.kill('SIGTERM');
-    assert.equal(await new Promise((r) => second.once('exit', r)), 0);
+    await stopWorker(second);
     const properties = await service.getQueueClient('jobs-crash').getProperties();
     assert.equal(properties.approximateMessagesCount, 0);
+  });
+
+  it('when the guard died with the worker, the next start kills the leftover script group before taking work', async () => {
+    const slow = job('sweep', 'slow.sh');
+    await service.getQueueClient('jobs-sweep').sendMessage(encodeQueueMessage(signJob(slow, cloud.privateKey)));
+    const runs = join(dir, 'slow-runs.txt');
+    const before = existsSync(runs) ? readFileSync(runs, 'utf8').trim().split('\n').length : 0;
+
+    const first = startWorker('sweep');
+    await waitFor(() => readFileSync(runs, 'utf8').trim().split('\n').length > before, 600);
+    const scriptPid = Number(readFileSync(runs, 'utf8').trim().split('\n').at(-1));
+    // The journal has the script's group (written synchronously once spawn() returns; the script may be faster).
+    await waitFor(() => new JobStateStore(join(dir, 'state-sweep')).get(slow.jobId)?.pid === scriptPid, 600);
+    const guardPid = Number(
+      first
+        .lines()
+        .join('\n')
+        .match(/"guardPid":(\d+)/)?.[1],
+    );
+    assert.ok(guardPid > 0, first.lines().join('\n'));
+    process.kill(guardPid, 'SIGKILL');
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+    assert.equal(isRunning(scriptPid), true, 'with its guard gone, the orphan runs on');
+
+    const second = startWorker('sweep');
+    await waitFor(() => second.lines().some((line) => line.includes('worker started')), 1200);
+    assert.equal(await stillRunningAfter(scriptPid, 2000), false, second.lines().join('\n'));
+    assert.match(second.lines().join('\n'), /its script group is stopped.*"outcome":"killed"/);
+    const result = verified(await resultFor(slow.jobId, 1, 600));
+    assert.equal(result.status, 'interrupted');
+    await stopWorker(second);
+  });
+
+  it('a job that finished before the crash, whose result was never sent, is reported truthfully after the restart', async () => {
+    const gated = job('finished', 'gated.js');
+    await service.getQueueClient('jobs-finished').sendMessage(encodeQueueMessage(signJob(gated, cloud.privateKey)));
+    const gate = join(dir, 'gate');
+    const first = startWorker('finished');
+    await collectUntil(() => noticesOf(gated.jobId).length > 0, 600);
+    // The result cannot be sent: the results queue is gone when the script ends.
+    await service.getQueueClient('job-results').delete();
+    writeFileSync(gate, 'go');
+    const journal = new JobStateStore(join(dir, 'state-finished'));
+    await waitFor(() => journal.get(gated.jobId)?.phase === 'finished', 600);
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+    await service.getQueueClient('job-results').create();
+
+    const second = startWorker('finished');
+    const result = verified(await resultFor(gated.jobId, 1, 600));
+    assert.equal(result.status, 'failed', "the script's own outcome, not interrupted");
+    assert.equal(result.exitCode, 3);
+    assert.equal(result.stdout, 'did the work\n');
+    assert.equal(readFileSync(join(dir, 'gated-runs.txt'), 'utf8'), 'ran\n', 'ran once');
+    await stopWorker(second);
   });
 });

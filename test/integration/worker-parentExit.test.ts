@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -8,6 +8,7 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import { type LocalStorage, startLocalStorage } from '../../dev/azurite';
 import { startWorkerProcess } from '../../dev/stack/workerProcess';
 import { exportPublicKey, generateSigningKeyPair } from '../../shared/jobs';
+import { isRunning, stillRunningAfter } from '../support/processes';
 
 const ROOT = join(__dirname, '../..');
 const GROUP = 'lifeline';
@@ -16,30 +17,6 @@ let storage: LocalStorage;
 let dir: string;
 const started: ChildProcess[] = [];
 const orphans: number[] = [];
-
-/** Whether `pid` is a live process: a zombie waiting for a reaper has already exited, so it does not count. */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw error;
-  }
-  if (process.platform !== 'linux') return true;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-/** Polls until `pid` is gone or the bound passes; returns whether it is still running (the state, not a time). */
-async function stillRunningAfter(pid: number, boundMs: number): Promise<boolean> {
-  const deadline = Date.now() + boundMs;
-  while (isRunning(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  return isRunning(pid);
-}
 
 function readLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
   return new Promise((resolveLine, reject) => {

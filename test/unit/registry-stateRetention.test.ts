@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { stateRetention } from '../../functions/stateRetention';
-import { registeredFunctions } from '../../shared/runtime/registry';
+import { registeredFunctions } from '../../shared/app/functions';
 
 interface Registration {
   metadata: { name: string; bindings: Record<string, Record<string, unknown>> };

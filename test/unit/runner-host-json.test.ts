@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseHostJson, parseTimeSpan, readHostJson } from '../../dev/runner/hostJson';
+import { HOST_MAX_DEQUEUE_COUNT } from '../../shared/storage';
 
 describe('runner: host.json', () => {
   it('parses TimeSpans into milliseconds', () => {
@@ -24,6 +25,8 @@ describe('runner: host.json', () => {
     });
     assert.equal(host.extensions.http.routePrefix, 'api');
     assert.equal(host.functionTimeout, 600_000);
+    // The queue consumers record a failure on the host's last delivery: they must count deliveries as the host does.
+    assert.equal(HOST_MAX_DEQUEUE_COUNT, host.extensions.queues.maxDequeueCount);
   });
 
   it("fills in the host's defaults", () => {

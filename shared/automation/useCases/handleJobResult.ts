@@ -1,8 +1,14 @@
+import { z } from 'zod';
 import type { Container } from '../../app/container';
 import { HaloOutcomeUnknownError } from '../../halo';
-import { isNoticeMessage, type JobResult, verifySignedResult } from '../../jobs';
-import { describePoisonedMessage } from '../../runtime/poison';
-import { MessageValidationError, QUEUES, queueMessageValue } from '../../storage';
+import {
+  isNoticeMessage,
+  type JobResult,
+  signedNoticeSchema,
+  signedResultSchema,
+  verifySignedResult,
+} from '../../jobs';
+import { MessageRejected } from '../../storage';
 import { evaluateResult } from '../evaluateResult';
 import { type JobStatus, nextJobStatus } from '../jobStatus';
 import { applyEvaluation } from './applyEvaluation';
@@ -14,9 +20,11 @@ export type ResultOutcome =
   /** Verified and applied: the job's new status (running for a started notice, else final), what Halo got. */
   | { readonly kind: 'applied'; readonly jobId: string; readonly status: JobStatus; readonly wrote: readonly string[] }
   /** Verified, but changes nothing: a duplicate delivery, a late result, a worker's replay refusal. */
-  | { readonly kind: 'ignored'; readonly jobId: string; readonly detail: string }
-  /** Not accepted (unregistered worker, bad signature, malformed, unknown job): recorded in queueFailures. */
-  | { readonly kind: 'rejected'; readonly detail: string };
+  | { readonly kind: 'ignored'; readonly jobId: string; readonly detail: string };
+
+/** A `job-results` message: a signed result or a signed notice, each in its own envelope (verified by the handler). */
+export const jobResultsMessageSchema = z.union([signedResultSchema, signedNoticeSchema]);
+export type JobResultsMessage = z.output<typeof jobResultsMessageSchema>;
 
 /** A result claim this old that never completed (its invocation crashed) may be taken over. */
 const STALE_CLAIM_MS = 60_000;
@@ -29,35 +37,28 @@ const STALE_CLAIM_MS = 60_000;
  * (the job still open) writes again; if its outcome is unknown, the claim is kept in doubt and the retry takes it
  * over and looks for the note (by its marker) before writing.
  */
-export async function handleJobResult(deps: Container, message: unknown): Promise<ResultOutcome> {
-  let value: unknown;
-  try {
-    value = queueMessageValue(message, QUEUES.jobResults);
-  } catch (error) {
-    if (!(error instanceof MessageValidationError)) throw error;
-    return reject(deps, message, error.message);
-  }
-  if (isNoticeMessage(value)) {
-    const started = await handleJobStarted(deps, value);
-    if (started.kind === 'refused') return reject(deps, message, started.detail);
+export async function handleJobResult(deps: Container, message: JobResultsMessage): Promise<ResultOutcome> {
+  if (isNoticeMessage(message)) {
+    const started = await handleJobStarted(deps, message);
+    if (started.kind === 'refused') rejected(started.detail);
     return started.kind === 'applied' ? { ...started, wrote: [] } : started;
   }
   const workers = new Map(deps.config.workers.map((w) => [w.id, w.publicKey] as const));
-  const verification = verifySignedResult(value, workers);
-  if (!verification.ok) return reject(deps, message, `${verification.reason}: ${verification.detail}`);
+  const verification = verifySignedResult(message, workers);
+  if (!verification.ok) rejected(`${verification.reason}: ${verification.detail}`);
   const result = verification.result;
   if (result.status === 'rejected' && result.reason?.startsWith('replayed')) {
     // The worker saw the same job twice and refused the copy: that says nothing about the run of the original.
     return { kind: 'ignored', jobId: result.jobId, detail: 'the worker refused a replayed copy of the job' };
   }
   const job = await deps.stores.jobs.get(result.jobId);
-  if (!job) return reject(deps, message, `result for unknown job ${result.jobId} from worker ${result.workerId}`);
+  if (!job) rejected(`result for unknown job ${result.jobId} from worker ${result.workerId}`);
   const group = deps.config.workers.find((w) => w.id === result.workerId)?.group;
   if (group !== job.group) {
-    return reject(deps, message, `worker ${result.workerId} (group ${group}) may not report on a job of ${job.group}`);
+    rejected(`worker ${result.workerId} (group ${group}) may not report on a job of ${job.group}`);
   }
   const snapshot = await readJobSnapshot(deps, job.id);
-  if (!snapshot) return reject(deps, message, `job ${job.id} has no stored script definition`);
+  if (!snapshot) rejected(`job ${job.id} has no stored script definition`);
 
   const claimData = { workerId: result.workerId, finishedAt: result.finishedAt };
   const claim = await deps.stores.dedupe.claim(DEDUPE.jobResult, job.id, claimData, {
@@ -110,9 +111,7 @@ function outputOf(result: JobResult): string {
   return result.stderr ? `${result.stdout}\n--- stderr ---\n${result.stderr}` : result.stdout;
 }
 
-async function reject(deps: Container, message: unknown, reason: string): Promise<ResultOutcome> {
-  deps.log.warn('job result rejected', { reason });
-  const described = describePoisonedMessage(QUEUES.jobResults, message, undefined, deps.settings.secretValues);
-  await deps.stores.queueFailures.record({ queue: QUEUES.jobResults, message: described.preview, reason });
-  return { kind: 'rejected', detail: reason };
+/** Not accepted (unregistered worker, bad signature, unknown job): recorded as a rejected queue failure, not retried. */
+function rejected(reason: string): never {
+  throw new MessageRejected(reason);
 }

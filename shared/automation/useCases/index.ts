@@ -9,11 +9,11 @@ export {
   type ScriptQueuePollRequest,
 } from './haloEventsQueue';
 export { type EventOutcome, handleHaloEvent } from './handleHaloEvent';
-export { handleJobResult, type ResultOutcome } from './handleJobResult';
+export { handleJobResult, jobResultsMessageSchema, type ResultOutcome } from './handleJobResult';
 export { handleJobStarted, type StartedOutcome } from './handleJobStarted';
 export { type JobSnapshot, readJobSnapshot } from './jobSnapshot';
 export { textToNoteHtml } from './noteHtml';
-export { haloEventPoisoned, jobResultPoisoned, rememberResultFailure } from './poisoned';
+export { haloEventGivenUp, jobResultGivenUp } from './poisoned';
 export { type PollOutcome, pollScriptQueue } from './pollScriptQueue';
 export { type HaloEventsOutcome, processHaloEventsMessage } from './processHaloEvents';
 export { runDueSchedules, type SchedulesOutcome } from './runSchedules';

@@ -14,8 +14,6 @@ export const CHECKPOINTS = {
   scriptQueuePoll: 'script-queue-poll',
   /** JSON: schedule name → last occurrence run. */
   scheduleLastRuns: 'schedule-last-runs',
-  /** Last error of a queue message that failed, so that its poison status can say why. */
-  lastErrorScope: 'automation-last-error',
 } as const;
 
 /** The outcome Halo gives a note the bridge adds when the script's config names none (Halo's private-note outcome). */

@@ -55,7 +55,7 @@ export async function failuresView(deps: ConsoleDeps, query: FailuresQuery): Pro
     .sort((a, b) => b.failedAt.localeCompare(a.failedAt))
     .slice(0, query.limit)
     .map((failure) => {
-      const preview = maskSecrets(failure.message, deps.secrets).replace(/\s+/g, ' ');
+      const preview = maskSecrets(failure.preview, deps.secrets).replace(/\s+/g, ' ');
       return {
         queue: failure.queue,
         id: failure.id,
@@ -75,7 +75,8 @@ export class UnknownQueueError extends NotFoundError {
 export async function failureCounts(deps: ConsoleDeps): Promise<FailureCounts> {
   const counts = await Promise.all(
     failureQueues().map(
-      async (queue) => [queue, (await deps.stores.queueFailures.list(queue, { top: 1000 })).length] as const,
+      async (queue) =>
+        [queue, (await deps.stores.queueFailures.list(queue, { top: 1000, status: 'open' })).length] as const,
     ),
   );
   const open = Object.fromEntries(counts.filter(([, n]) => n > 0));

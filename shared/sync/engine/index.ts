@@ -13,7 +13,6 @@ export { blobPaths, checkpointKeys, dedupeScopes, tenantRowKind } from './keys';
 export * from './lease';
 export { markSourceFailed } from './markTenantFailed';
 export * from './messages';
-export { receiveSourceMessage } from './receiveMessage';
 export { getRunSnapshot, putRunSnapshot } from './runBlobs';
 export { getRunStatus, getSyncOverview, listRuns, type RunStatusView, type SyncOverview } from './runStatus';
 export * from './schedule';

@@ -1,40 +1,33 @@
 import type { Container } from '../../app/container';
-import { describePoisonedMessage } from '../../runtime/poison';
+import type { QueueFailure } from '../../storage';
 import type { SyncDefinition } from './definition';
 import { maybeFinishRun } from './finishRun';
-import { sourceMessageSchema } from './messages';
+import type { SourceMessage } from './messages';
 import { getSourceRow, saveSourceState } from './tenantState';
 
 export type PoisonDeps = Pick<Container, 'stores' | 'reports' | 'now' | 'log' | 'settings' | 'config'>;
 
 /**
- * A source message the host gave up on: the poison is recorded, the source is marked failed with the last
- * attempt's error (so the run shows why), and the run finishes if it was the last source. Idempotent: a source
- * already marked failed is not recorded twice.
+ * A source message that was given up on (already recorded as a queue failure, with its last error): the source is
+ * marked failed with the last attempt's error (so the run shows why), and the run finishes if it was the last
+ * source. Idempotent: a source already failed or done is left as it is.
  */
 export async function markSourceFailed(
   deps: PoisonDeps,
   sync: SyncDefinition,
-  message: unknown,
-  triggerMetadata: unknown,
-): Promise<{ runId?: string; tenantId?: string; reason: string }> {
-  const poisoned = describePoisonedMessage(sync.queue, message, triggerMetadata, deps.settings.secretValues);
-  const parsed = sourceMessageSchema(sync).safeParse(message);
-  const row = parsed.success
-    ? await getSourceRow(deps.stores.runs, sync.storageName, parsed.data.runId, parsed.data.tenantId)
-    : undefined;
-  if (!parsed.success || !row) {
-    const reason = parsed.success
-      ? `run ${parsed.data.runId} has no tenant ${parsed.data.tenantId}`
-      : `not a ${sync.queue} message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`;
-    await recordPoison(deps, poisoned, reason);
-    return { reason };
+  message: SourceMessage,
+  failure: QueueFailure,
+): Promise<{ runId: string; tenantId: string; reason: string }> {
+  const { runId, tenantId } = message;
+  const row = await getSourceRow(deps.stores.runs, sync.storageName, runId, tenantId);
+  if (!row) {
+    const reason = `run ${runId} has no tenant ${tenantId}`;
+    deps.log.error(`${sync.title} message given up on for a tenant the run does not have`, { runId, tenantId });
+    return { runId, tenantId, reason };
   }
-  const { runId, tenantId } = parsed.data;
-  const attempts = Math.max(row.state.attempts, poisoned.dequeueCount);
-  const reason = `failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${row.state.error ?? 'no error was recorded (the attempts may have timed out)'}`;
+  const attempts = Math.max(row.state.attempts, failure.dequeueCount ?? 0);
+  const reason = `failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${row.state.error ?? failure.reason}`;
   if (row.state.phase !== 'failed' && row.state.phase !== 'done') {
-    await recordPoison(deps, poisoned, reason);
     await saveSourceState(
       deps.stores.runs,
       sync.storageName,
@@ -47,18 +40,4 @@ export async function markSourceFailed(
   }
   await maybeFinishRun(deps, sync, runId);
   return { runId, tenantId, reason };
-}
-
-async function recordPoison(
-  deps: PoisonDeps,
-  poisoned: ReturnType<typeof describePoisonedMessage>,
-  reason: string,
-): Promise<void> {
-  await deps.stores.queueFailures.record({
-    queue: poisoned.queue,
-    message: poisoned.preview,
-    reason,
-    messageId: poisoned.messageId,
-    dequeueCount: poisoned.dequeueCount,
-  });
 }

@@ -1,5 +1,5 @@
 import { redact } from '../../runtime/redact';
-import { typedQueue } from '../../storage';
+import { MessageRejected, typedQueue } from '../../storage';
 import { applyPlan, hasRecordedBatches } from './applyPlan';
 import { APPLY_MODE, type SourcePlan, type SyncDefinition, type SyncDeps } from './definition';
 import { maybeFinishRun } from './finishRun';
@@ -12,8 +12,6 @@ export type SyncSourceResult =
   | { status: 'done'; state: SourceState }
   /** A redelivery of a message whose source already finished: nothing is done again. */
   | { status: 'alreadyFinished' }
-  /** The run or the source's row does not exist: recorded as a queue failure, not retried (it never will). */
-  | { status: 'orphan'; reason: string }
   /** The run lost its lease to a newer run: this source is marked failed and nothing more is written for it. */
   | { status: 'superseded'; reason: string }
   /**
@@ -27,7 +25,7 @@ export type SyncSourceResult =
  * the plan in recorded batches while holding the run's lease. The first attempt stores the plan; retries apply
  * that same plan, skipping the batches already sent, and never plan again once a batch was claimed (a plan made
  * from the run's snapshot after some of its writes would repeat them). A failure is recorded on the source's
- * row and thrown, so the host retries the message (and finally poisons it: see markTenantFailed).
+ * row and thrown, so the host retries the message (and finally gives it up: see markTenantFailed).
  */
 export async function syncSource<P extends SourcePlan>(
   deps: SyncDeps,
@@ -40,10 +38,8 @@ export async function syncSource<P extends SourcePlan>(
   const run = await deps.stores.runs.get(sync.storageName, runId);
   const row = run ? await getSourceRow(deps.stores.runs, sync.storageName, runId, tenantId) : undefined;
   if (!run || !row) {
-    const reason = run ? `tenant ${tenantId} is not part of run ${runId}` : `run ${runId} does not exist`;
-    await deps.stores.queueFailures.record({ queue: sync.queue, message: JSON.stringify(message), reason });
-    log.error(`${sync.title} message ignored`, { reason });
-    return { status: 'orphan', reason };
+    // Recorded as a rejected queue failure, not retried: it never will exist.
+    throw new MessageRejected(run ? `tenant ${tenantId} is not part of run ${runId}` : `run ${runId} does not exist`);
   }
   if (isFinished(row.state)) {
     await maybeFinishRun(deps, sync, runId);
