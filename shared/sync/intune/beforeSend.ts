@@ -28,14 +28,14 @@ export async function beforeSendIntuneWrites(
     case '/AssetType':
       return lockedCreates(deps, plan, batch.bodies as { name: string }[], {
         what: 'asset type',
-        lockKey: (name) => `type/${nameKey(name)}`,
+        lockKey: (name) => createLockKey(plan, '/AssetType', name),
         existing: async () => (await readAssetTypes(deps.halo)).rows.map((t) => t.name),
         same: (a, b) => a.trim() === b.trim(),
       });
     case '/SoftwareLicence':
       return lockedCreates(deps, plan, batch.bodies as { name: string }[], {
         what: 'software licence',
-        lockKey: (name) => `licence/${clientOf(plan)}/${softwareKey(name)}`,
+        lockKey: (name) => createLockKey(plan, '/SoftwareLicence', name),
         existing: async () => (await readLicences(deps.halo, clientOf(plan))).rows.map((l) => l.name),
         same: (a, b) => softwareKey(a) === softwareKey(b),
       });
@@ -47,6 +47,29 @@ export async function beforeSendIntuneWrites(
     default:
       return batch.bodies;
   }
+}
+
+/**
+ * Sends a batch; once Halo has answered a batch of types or licences, their create locks are released (another
+ * tenant waiting for one now finds it in Halo).
+ */
+export async function sendIntuneWrites(
+  deps: Deps,
+  batch: WriteBatch,
+  bodies: unknown[],
+  context: { plan: IntunePlan },
+): Promise<void> {
+  await deps.halo.post(batch.resource, bodies);
+  if (batch.resource === '/AssetType' || batch.resource === '/SoftwareLicence') {
+    for (const body of bodies as { name: string }[]) {
+      await deps.stores.dedupe.release(SHARED_CREATE_SCOPE, createLockKey(context.plan, batch.resource, body.name));
+    }
+  }
+}
+
+/** The lock of a shared create: an asset type by name (types are global), a licence by company and name. */
+function createLockKey(plan: IntunePlan, resource: string, name: string): string {
+  return resource === '/AssetType' ? `type/${nameKey(name)}` : `licence/${clientOf(plan)}/${softwareKey(name)}`;
 }
 
 function clientOf(plan: IntunePlan): number {
@@ -145,13 +168,6 @@ async function liveIds(deps: Deps, plan: IntunePlan) {
       const key = softwareKey(l.name);
       if (!licences.has(key) && l.client_id === clientOf(plan)) licences.set(key, l.id);
     }
-  }
-  // The creates are in Halo now: their locks are no longer needed.
-  for (const change of plan.changes) {
-    if (change.kind === 'createAssetType')
-      await deps.stores.dedupe.release(SHARED_CREATE_SCOPE, `type/${nameKey(change.name)}`);
-    if (change.kind === 'createLicence')
-      await deps.stores.dedupe.release(SHARED_CREATE_SCOPE, `licence/${clientOf(plan)}/${softwareKey(change.name)}`);
   }
   return { types, licences };
 }

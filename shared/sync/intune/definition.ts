@@ -1,6 +1,6 @@
 import { QUEUES } from '../../storage';
 import type { SyncDefinition } from '../engine/definition';
-import { beforeSendIntuneWrites } from './beforeSend';
+import { beforeSendIntuneWrites, sendIntuneWrites } from './beforeSend';
 import { companyFound, type IntunePlan } from './changes';
 import { INTUNE_GRAPH_NOT_CONFIGURED, INTUNE_SYNC_MODES, INTUNE_SYNC_STORAGE } from './constants';
 import { describeIntuneSource, describeIntuneTotals } from './describe';
@@ -44,14 +44,12 @@ export const intuneSync: SyncDefinition<IntunePlan> = {
   planSource: planIntuneSource,
   writes: (plan, { batchSize }) => toIntuneWrites(plan, { batchSize }),
   beforeSend: beforeSendIntuneWrites,
-  async afterSource(deps, run, plan) {
-    if (run.mode !== 'apply' || !companyFound(plan.company)) return;
+  send: sendIntuneWrites,
+  /** Commits the tenant's state (baseline count, software and users written) once every batch is sent. */
+  async afterApply(deps, plan, { runId }) {
+    if (!companyFound(plan.company)) return;
     const previous = await readSourceState(deps.reports, plan.tenantId);
-    await writeSourceState(
-      deps.reports,
-      plan.tenantId,
-      nextState(previous, plan.state, { runId: run.runId, at: deps.now() }),
-    );
+    await writeSourceState(deps.reports, plan.tenantId, nextState(previous, plan.state, { runId, at: deps.now() }));
   },
   sourceDetails: (plan) => ({
     company: plan.company,

@@ -78,11 +78,11 @@ export function assetsFromRows(raw: unknown[]): RowsRead<HaloAsset> {
   });
 }
 
-/** A company's assets, inactive ones included, with their fields and users: one paged read (100 a page). */
+/** A company's assets, inactive ones included, with their fields: one paged read (100 a page). */
 export async function readCompanyAssets(halo: HaloClient, clientId: number): Promise<RowsRead<HaloAsset>> {
   const raw = await halo.list('/Asset', {
     key: 'assets',
-    query: { client_id: clientId, includeinactive: true, includeassetfields: true, includeuser: true },
+    query: { client_id: clientId, includeinactive: true, includeassetfields: true },
   });
   return assetsFromRows(raw);
 }

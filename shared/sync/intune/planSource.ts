@@ -159,7 +159,7 @@ export function listSelect(config: IntuneSyncConfig): IntuneDeviceField[] {
   return [...fields].filter((f) => !LIST_PLACEHOLDER_FIELDS.includes(f));
 }
 
-function intuneRequests(graph: TenantGraphClient, config: IntuneSyncConfig): IntuneRequests {
+export function intuneRequests(graph: TenantGraphClient, config: IntuneSyncConfig): IntuneRequests {
   const limiter = createRollingWindowLimiter(
     { requests: config.graph.requestsPer20Seconds, windowMs: INTUNE_WINDOW_MS },
     { now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
