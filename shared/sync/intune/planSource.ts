@@ -4,7 +4,7 @@ import {
   LIST_PLACEHOLDER_FIELDS,
 } from '../../config/integration/intune';
 import type { TenantGraphClient } from '../../graph';
-import { createRollingWindowLimiter } from '../../halo/rateLimiter';
+import { createRollingWindowLimiter } from '../../runtime/rollingWindow';
 import { tenantSnapshotFromGraph } from '../contacts/graphInput';
 import { matchCompany } from '../contacts/matchCompany';
 import type { RunContext, SyncDeps } from '../engine/definition';
