@@ -1,8 +1,8 @@
 import type { HaloSeed, Rec } from '../dev/halo-sim';
-import { loadDemoHaloSeed } from '../dev/halo-sim';
-import { DEMO_GRAPH_APP, type Stack, startStack } from '../dev/stack';
+import { type Stack, startStack } from '../dev/stack';
 import type { TenantPlan } from '../shared/sync/contacts';
 import { countPerRecordRequests, generateSyncDataset, mutateUsers, type SyncDataset } from '../shared/sync/contacts';
+import { demoHaloSetup, partnerGraphSeed } from './support/seeds';
 import { applyRunToEnd } from './syncRun';
 import type { Benchmark, Figure } from './types';
 
@@ -12,31 +12,17 @@ const CHANGED_FRACTION = 0.01;
 
 /** The generated dataset as the simulators' seeds: one world on both sides (partner tenant lists every tenant). */
 function seeds(dataset: SyncDataset): { graph: object; halo: HaloSeed } {
-  const graph = {
-    app: { clientId: DEMO_GRAPH_APP.clientId, secrets: [DEMO_GRAPH_APP.secret] },
-    tenants: [
-      {
-        id: DEMO_GRAPH_APP.homeTenantId,
-        displayName: 'Bridge MSP',
-        domains: [{ id: 'bridgemsp.com', isDefault: true, isVerified: true }],
-        customers: dataset.tenants.map((t) => t.tenantId),
-      },
-      ...dataset.tenants.map((t) => ({
-        id: t.tenantId,
-        displayName: t.displayName,
-        domains: t.verifiedDomains.map((d) => ({ id: d, isDefault: d === t.defaultDomain, isVerified: true })),
-        users: t.users.map((u) => ({ ...u, displayName: u.displayName ?? u.userPrincipalName })),
-      })),
-    ],
-  };
-  const demo = loadDemoHaloSeed();
+  const graph = partnerGraphSeed(
+    dataset.tenants.map((t) => ({
+      id: t.tenantId,
+      displayName: t.displayName,
+      domains: t.verifiedDomains.map((d) => ({ id: d, isDefault: d === t.defaultDomain, isVerified: true })),
+      users: t.users.map((u) => ({ ...u, displayName: u.displayName ?? u.userPrincipalName })),
+    })),
+  );
   const mainSites = new Set(dataset.halo.clients.map((c) => c.main_site_id));
   const halo: HaloSeed = {
-    statuses: demo.statuses,
-    outcomes: demo.outcomes,
-    ticketTypes: demo.ticketTypes,
-    agents: demo.agents,
-    teams: demo.teams,
+    ...demoHaloSetup(),
     clients: dataset.halo.clients.map((c) => ({ ...c }) as Rec),
     sites: dataset.halo.sites.map((s) => ({ ...s, inactive: false, isinvoicesite: mainSites.has(s.id) }) as Rec),
     users: dataset.halo.users.map((u) => {

@@ -7,7 +7,7 @@ import type { Json, SimTenant } from './store';
 
 const shape = (item: Json, query: URLSearchParams) => select(item, query);
 
-/** Entra directory, tenant facts, partner relationships and Intune devices. */
+/** Entra directory, tenant facts and partner relationships (Intune devices: intune.ts). */
 export function directoryRoutes(ctx: SimContext): Route[] {
   const list = (request: SimRequest, items: Json[], defaultTop = 100, maxTop = 999) =>
     pagedList(ctx.baseUrl(), request, items, { defaultTop, maxTop, shape });
@@ -76,9 +76,6 @@ export function directoryRoutes(ctx: SimContext): Route[] {
         300,
         300,
       ),
-    ),
-    route('GET', '/deviceManagement/managedDevices', 'managedDevices.list', (request) =>
-      list(request, tenant(request).managedDevices, 1000, 1000),
     ),
   ];
 }

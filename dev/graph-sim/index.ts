@@ -1,4 +1,5 @@
 export type { FaultEngine, FaultRule, FaultRuleSet } from '../faults';
+export type { IntuneSimControl, IntuneThrottle } from './intune';
 export type { SentMail } from './mailRoutes';
 export {
   DEMO_PARTNER_TENANT_ID,

@@ -12,6 +12,7 @@ import { directoryDeltaRoutes } from './directoryDelta';
 import { directoryRoutes } from './directoryRoutes';
 import { entraError, findTenant, issueToken, openIdConfiguration } from './entra';
 import { graphError, matchRoute, normalizePath, type Route, type SimRequest, type SimResponse } from './http';
+import { createIntuneSim, type IntuneSimControl, type IntuneThrottle } from './intune';
 import { licenceRoutes } from './licences';
 import { mailRoutes, type SentMail } from './mailRoutes';
 import { type GraphSeed, loadDemoGraphSeed, type ParsedGraphSeed, parseGraphSeed } from './seed';
@@ -35,6 +36,8 @@ export interface GraphSimulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Seed of the fault engine's PRNG (probability rules). */
   faultSeed?: number;
+  /** Intune's per-tenant limit (default 2,000 requests per 20 s); tests scale it down. */
+  intuneThrottle?: IntuneThrottle;
 }
 
 /** A message as it arrives from outside (`deliverMail`, `POST /_sim/mail`). */
@@ -77,6 +80,8 @@ export interface GraphSimulator {
   readonly faults: FaultEngine;
   /** Service principals, app role assignments, GDAP access and mailbox scopes (dev/graph-sim/consent.ts). */
   readonly consent: ConsentSim;
+  /** Intune: devices, detected apps, the throttle, devices an unfiltered list misses. */
+  readonly intune: IntuneSimControl;
   stop(): Promise<void>;
   /** Requests per route name (`users.list`, `messages.delta`, `token`, `$batch`, …); batch items count too. */
   counters(filter?: { tenantId?: string }): Record<string, number>;
@@ -118,7 +123,9 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
   const partnerTenantId = () => [...store.tenants.values()].find((t) => t.customers.length > 0)?.id;
   const consent = new ConsentSim(store, issuer, now, () => baseUrl, partnerTenantId);
   attachDirectories(store);
+  const intune = createIntuneSim(ctx, { throttle: options.intuneThrottle });
   const routes: Route[] = [
+    ...intune.routes(),
     ...directoryDeltaRoutes(ctx),
     ...directoryRoutes(ctx),
     ...licenceRoutes(ctx),
@@ -141,11 +148,11 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     return { response: await match.route.handle(request, match.params), route: match.route.name };
   };
 
-  const runBatchItem = async (outer: SimRequest, item: BatchItem): Promise<SimResponse> => {
+  const runBatchItem = async (outer: SimRequest, item: BatchItem, version: string): Promise<SimResponse> => {
     const itemUrl = new URL(item.url.replace(/^\/?/, '/'), 'https://batch.invalid');
     const request: SimRequest = {
       method: item.method.toUpperCase(),
-      path: normalizePath(itemUrl.pathname),
+      path: `${version}${normalizePath(itemUrl.pathname)}`,
       query: itemUrl.searchParams,
       headers: lowerKeys(item.headers ?? {}),
       body: item.body,
@@ -170,6 +177,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
 
   const handleGraph = async (req: IncomingMessage, url: URL, rawBody: string): Promise<SimResponse | 'drop'> => {
     const auth = authenticate(req.headers.authorization);
+    // v1.0 paths are served without their prefix; beta ones keep `/beta` (only beta-only routes name it).
     const path = normalizePath(url.pathname.replace(/^\/v1\.0/, '')) || '/';
     if ('response' in auth) {
       record({
@@ -205,9 +213,9 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
         route = 'denied';
         return denied;
       }
-      if (path === '/$batch' && request.method === 'POST') {
+      if ((path === '/$batch' || path === '/beta/$batch') && request.method === 'POST') {
         route = '$batch';
-        return serveBatch(request, (item) => runBatchItem(request, item));
+        return serveBatch(request, (item) => runBatchItem(request, item, path.startsWith('/beta') ? '/beta' : ''));
       }
       const served = await dispatch(request);
       route = served.route;
@@ -347,8 +355,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     const rawBody = await readBody(req);
     let response: SimResponse | 'drop' | undefined;
     if (url.pathname.startsWith('/_sim/')) response = handleControl(req, url, rawBody);
-    else if (url.pathname === '/v1.0' || url.pathname.startsWith('/v1.0/'))
-      response = await handleGraph(req, url, rawBody);
+    else if (/^\/(v1\.0|beta)(\/|$)/.test(url.pathname)) response = await handleGraph(req, url, rawBody);
     else response = await handleEntra(req, url, rawBody);
     if (response === 'drop') {
       req.socket.destroy();
@@ -366,6 +373,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     store,
     faults,
     consent,
+    intune,
     async stop() {
       await subscriptions.settled();
       server.closeAllConnections();

@@ -1,3 +1,4 @@
+import { ASSET_RESOURCES } from './assets';
 import { type ActionOutcome, addAction } from './automation';
 import { denormaliseUserRoles, directoryResources, handleRoles, validateSite, validateUserRoles } from './directory';
 import { denormaliseUserSoftware, licenceResources, validateUserSoftware } from './licences';
@@ -48,6 +49,8 @@ interface Resource {
   writeView?: (row: Rec) => Rec;
   create?: (item: Record<string, unknown>, ctx: ApiContext) => Rec;
   afterWrite?: (row: Rec, ctx: ApiContext) => void;
+  /** Refuses an update before anything changes (the record as it would be after the patch). */
+  checkUpdate?: (merged: Rec, ctx: ApiContext) => void;
   readOnly?: boolean;
   updateOnly?: boolean;
   /** False for endpoints without documented paging: Halo ignores the page parameters and returns everything. */
@@ -199,13 +202,6 @@ const RESOURCES: Record<string, Resource> = {
   ...directoryResources(),
   // Software licences and users' licence rows: licences.ts.
   ...licenceResources(),
-  asset: {
-    table: 'assets',
-    envelope: 'assets',
-    filter: (rows, q) => advancedSearch(byParam(rows, q, ['client_id', 'site_id', 'assettype_id']), q),
-  },
-  assettype: { table: 'assetTypes' },
-  status: { table: 'statuses', readOnly: true },
   outcome: { table: 'outcomes', readOnly: true },
   tickettype: { table: 'ticketTypes', readOnly: true },
   powershellscript: { table: 'scripts' },
@@ -243,6 +239,7 @@ const RESOURCES: Record<string, Resource> = {
       return row;
     },
   },
+  ...ASSET_RESOURCES,
 };
 
 function withoutData(row: Rec): Rec {
@@ -318,6 +315,7 @@ export function handleResource(
       if (id > 0) {
         const existing = table.get(id);
         if (!existing) throw notFound(`${segments[0]} ${id}`);
+        resource.checkUpdate?.({ ...existing, ...item, id }, ctx);
         applyPatch(existing, item);
         row = existing;
       } else {

@@ -12,6 +12,9 @@ export type TableName =
   | 'tickets'
   | 'assets'
   | 'assetTypes'
+  | 'assetGroups'
+  | 'assetFields'
+  | 'assetStatuses'
   | 'softwareLicences'
   | 'scripts'
   | 'scriptRuns'
@@ -50,6 +53,9 @@ export function createStore(seed: HaloSeed): HaloSimStore {
     tickets: table(seed.tickets),
     assets: table(seed.assets),
     assetTypes: table(seed.assetTypes),
+    assetGroups: table(seed.assetGroups),
+    assetFields: table(seed.assetFields),
+    assetStatuses: table(seed.assetStatuses),
     softwareLicences: table(seed.softwareLicences),
     scripts: table(seed.scripts),
     scriptRuns: table(seed.scriptRuns),

@@ -15,6 +15,11 @@ export interface HaloSeed {
   actions?: Rec[];
   assets?: Rec[];
   assetTypes?: Rec[];
+  assetGroups?: Rec[];
+  /** Asset field definitions (`/Field`): `{id, name}`; an asset's `fields` rows are named after them. */
+  assetFields?: Rec[];
+  /** Asset statuses (`GET /Status?type=asset`), apart from ticket statuses. */
+  assetStatuses?: Rec[];
   softwareLicences?: Rec[];
   scripts?: Rec[];
   scriptRuns?: Rec[];

@@ -31,6 +31,11 @@ const NEEDS = {
     why: 'tenant name and subscribed SKUs (company matching, licences)',
     probe: '/organization?$select=id,displayName',
   },
+  devices: {
+    permission: 'DeviceManagementManagedDevices.Read.All',
+    why: 'managed devices and their detected apps (Intune sync)',
+    probe: '/deviceManagement/managedDevices?$top=1&$select=id',
+  },
 } as const satisfies Record<string, PermissionNeed>;
 
 /** Entra grants that must NOT exist: they are tenant-wide and defeat the Exchange RBAC mailbox scope. */
@@ -44,8 +49,9 @@ export function partnerTenantNeeds(config: IntegrationConfig): PermissionNeed[] 
   return [];
 }
 
-/** What each customer tenant needs (tenant sync reads its users, domains and organization). */
+/** What each customer tenant needs (tenant sync reads its users, domains and organization; Intune its devices). */
 export function customerTenantNeeds(config: IntegrationConfig): PermissionNeed[] {
   if (!config.tenantSync.enabled) return [];
-  return [NEEDS.users, NEEDS.domains, NEEDS.organization];
+  const intune = config.intuneSync.enabled && config.intuneSync.sources.kind === 'customerTenants';
+  return [NEEDS.users, NEEDS.domains, NEEDS.organization, ...(intune ? [NEEDS.devices] : [])];
 }

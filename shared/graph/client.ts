@@ -32,6 +32,8 @@ export interface RequestOptions {
   readonly top?: number;
   readonly filter?: string;
   readonly orderby?: string;
+  /** `beta` for endpoints Graph documents only there (e.g. a device's detected apps); default v1.0. */
+  readonly version?: GraphVersion;
   readonly headers?: Readonly<Record<string, string>>;
   /** What the call is for, to make errors actionable. */
   readonly context?: Omit<GraphCallContext, 'tenantId' | 'clientId'>;
@@ -73,8 +75,10 @@ export interface GraphRequester {
    */
   deltaPage(pathOrLink: string, options?: DeltaOptions): Promise<DeltaPage>;
   /** `$batch` in groups of 20; throttled items retried in new batches. Responses by request id. */
-  batch(requests: readonly BatchRequest[]): Promise<Map<string, BatchResponse>>;
+  batch(requests: readonly BatchRequest[], options?: { version?: GraphVersion }): Promise<Map<string, BatchResponse>>;
 }
+
+export type GraphVersion = 'v1.0' | 'beta';
 
 export interface TenantClientOptions {
   readonly tenantId: string;
@@ -144,6 +148,7 @@ export function createTenantRequester(options: TenantClientOptions): GraphReques
 
   const build = (path: string, requestOptions: RequestOptions = {}, withQuery = true): GraphRequest => {
     let request = client.api(path);
+    if (requestOptions.version) request = request.version(requestOptions.version);
     if (withQuery) {
       if (requestOptions.select?.length) request = request.select([...requestOptions.select]);
       if (requestOptions.top !== undefined) request = request.top(requestOptions.top);
@@ -215,14 +220,17 @@ export function createTenantRequester(options: TenantClientOptions): GraphReques
         throw deltaPageError(error, tenantId);
       }
     },
-    batch: (requests) =>
+    batch: (requests, batchOptions) =>
       call(() =>
         runBatches({
           requests,
           maxRetries: options.retry.maxBatchRetries,
           sleep: options.sleep,
           send: async (part) => {
-            const answer = await client.api('/$batch').post({ requests: part.map(toBatchItem) });
+            const answer = await client
+              .api('/$batch')
+              .version(batchOptions?.version ?? 'v1.0')
+              .post({ requests: part.map(toBatchItem) });
             return readBatchResponses(answer, part, (problem: { index: number; reason: string }) =>
               log.warn('graph $batch answer item unreadable', problem),
             );

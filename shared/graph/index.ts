@@ -1,6 +1,6 @@
 export { type BatchRequest, type BatchResponse, chunk, MAX_BATCH_SIZE, planBatchRetry } from './batch';
 export type { BatchItemOutcome } from './batchItems';
-export type { DeltaOptions, GraphRequester, GraphRetryOptions, RequestOptions } from './client';
+export type { DeltaOptions, GraphRequester, GraphRetryOptions, GraphVersion, RequestOptions } from './client';
 export { type GraphCredentialOptions, isMicrosoftAuthority } from './credentials';
 export { type DeltaRemoved, type DeltaResult, DeltaResyncRequiredError, deltaRestartReason } from './delta';
 export {

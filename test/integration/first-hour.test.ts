@@ -110,6 +110,7 @@ describe('the first hour on Azure (local stack)', () => {
     assert.match(applied.stdout, /fix:\s+give the GDAP relationship .*Privileged Role Administrator/);
     assert.match(applied.stdout, /5 tenant\(s\): 4 consented, 0 missing permissions, 1 failed/);
     assert.deepEqual(stack.graph.consent.granted(CONTOSO).sort(), [
+      'DeviceManagementManagedDevices.Read.All',
       'Domain.Read.All',
       'Organization.Read.All',
       'User.Read.All',
@@ -119,7 +120,7 @@ describe('the first hour on Azure (local stack)', () => {
   it('check is green once Northwind is fixed', async () => {
     stack.graph.consent.setup(NORTHWIND, {
       servicePrincipal: true,
-      granted: ['User.Read.All', 'Domain.Read.All', 'Organization.Read.All'],
+      granted: ['User.Read.All', 'Domain.Read.All', 'Organization.Read.All', 'DeviceManagementManagedDevices.Read.All'],
     });
     const rows = await runSystemCheck(stack.container, { secrets: await secretsOf(stack.container) });
     assert.deepEqual(

@@ -4,21 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type HaloSimulator, SIM_EVENTS, startHaloSimulator } from '../../dev/halo-sim';
 import { webhookDeliverySchema } from '../../shared/halo';
+import { haloSimulatorToken } from '../support/haloSim';
 
 interface Received {
   authorization: string | undefined;
   body: unknown;
-}
-
-async function token(sim: HaloSimulator): Promise<string> {
-  const form = new URLSearchParams({
-    grant_type: 'client_credentials',
-    client_id: sim.clientId,
-    client_secret: sim.clientSecret,
-    scope: 'all',
-  });
-  const response = await fetch(`${sim.authUrl}/token`, { method: 'POST', body: form });
-  return ((await response.json()) as { access_token: string }).access_token;
 }
 
 describe('Halo simulator', () => {
@@ -47,7 +37,7 @@ describe('Halo simulator', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/halo/webhook`;
-    bearer = await token(sim);
+    bearer = await haloSimulatorToken(sim);
   });
   after(async () => {
     await sim.stop();

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ConfigError, formatIssues } from '../zodIssues';
 import { nonEmpty, workerGroup } from './common';
 import { entraSyncConfigSchema } from './entra';
+import { intuneSyncConfigSchema } from './intune';
 import { mailboxesConfigSchema } from './mailboxes';
 import { retentionConfigSchema } from './retention';
 import { haloScriptQueueConfigSchema, scheduleConfigSchema, scriptConfigSchema, triggersConfigSchema } from './scripts';
@@ -16,6 +17,8 @@ export const integrationConfigSchema = z
     tenantSync: tenantSyncConfigSchema.prefault({}),
     /** Entra ID users and agents → Halo (one connection per Entra tenant). */
     entraSync: entraSyncConfigSchema.prefault({}),
+    /** Intune managed devices → Halo assets. */
+    intuneSync: intuneSyncConfigSchema.prefault({}),
     /** Run leases shared by every sync (contacts, Entra ID, Intune). */
     syncEngine: syncEngineConfigSchema.prefault({}),
     mailboxes: mailboxesConfigSchema,
