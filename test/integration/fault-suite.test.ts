@@ -17,12 +17,6 @@ const SEED = 20261201;
 const PRIVATE_NOTE = 7;
 const SAY_HELLO = 32;
 const MAILS = 6;
-/**
- * Halo writes whose answer is lost stay out until the exactly-once Halo writes (createOnce, wip/budget) are on main:
- * until then the transport re-sends a POST whose answer was lost, and this suite sees a second ticket ("ticket Fault
- * suite mail 5 ×2"). Turn it on when they land. Graph's lost answers (a mail move) are in.
- */
-const HALO_LOST_ANSWERS = false;
 
 interface Outcome {
   readonly state: EndState;
@@ -74,7 +68,7 @@ async function runFlows(faulty: boolean): Promise<Outcome> {
   await stack.runner.drain({ timeoutMs: 30_000 });
 
   if (faulty) {
-    stack.halo.faults.load({ seed: SEED, rules: tenPercentFaults('halo', { lostAnswers: HALO_LOST_ANSWERS }) });
+    stack.halo.faults.load({ seed: SEED, rules: tenPercentFaults('halo') });
     stack.graph.faults.load({ seed: SEED + 1, rules: tenPercentFaults('graph') });
     // The first contact write is slow, so that the runner can be killed while it is on the wire.
     stack.halo.faults.add({
