@@ -49,7 +49,14 @@ export async function sendEntraWrites(
     return;
   }
   const records = bodies as Body[];
-  const written = await deps.halo.post(batch.resource, records.map(withoutPlanFields));
+  const drafts = records.map(withoutPlanFields);
+  // A batch with creates goes through the client's exactly-once create: when Halo's answer is lost, the records
+  // are looked up before anything is sent again (updates by id are safe to resend).
+  const written = records.some((b) => b.id === undefined)
+    ? await deps.halo.createOnce(batch.resource, drafts, (pending) =>
+        findCreatedRecords(deps, batch.resource, pending as Body[]),
+      )
+    : await deps.halo.post(batch.resource, drafts);
   if (batch.resource !== '/Agent' || !records.some((b) => b.id === undefined)) return;
   const answers = written.filter((w): w is Body => typeof w === 'object' && w !== null);
   for (const [i, body] of records.entries()) {
@@ -101,33 +108,46 @@ export async function findExisting(
   drafts: readonly Body[],
   tenantId: string,
 ): Promise<Set<Body>> {
+  const records = await findCreatedRecords(deps, resource, drafts);
   const found = new Set<Body>();
-  if (resource === '/Agent') {
-    const agents = await liveAgents(deps);
-    for (const draft of drafts) {
-      const agent = agents.get(String(draft.email ?? '').toLowerCase());
-      if (!agent) continue;
-      found.add(draft);
-      if (typeof draft._oid === 'string') {
-        await writeAgentLink(deps, tenantId, draft._oid, { agentId: agent, email: String(draft.email ?? '') });
-      }
-    }
-  } else if (resource === '/Users') {
-    for (const draft of drafts) {
-      if (typeof draft.azureoid === 'string' && (await userIdByOid(deps, draft.azureoid)) !== undefined)
-        found.add(draft);
-    }
-  } else if (resource === '/SoftwareLicence') {
-    for (const draft of drafts) {
-      const skuId = String(draft.vendor_product_sku ?? '');
-      if (skuId !== '' && (await licenceIdBySku(deps, Number(draft.client_id), skuId)) !== undefined) found.add(draft);
-    }
-  } else if (resource === '/Site') {
-    for (const draft of drafts) {
-      if ((await siteIdByName(deps, Number(draft.client_id), String(draft.name ?? ''))) !== undefined) found.add(draft);
+  for (const [i, draft] of drafts.entries()) {
+    const record = records[i];
+    if (!record) continue;
+    found.add(draft);
+    if (resource === '/Agent' && typeof draft._oid === 'string') {
+      await writeAgentLink(deps, tenantId, draft._oid, { agentId: record.id, email: String(draft.email ?? '') });
     }
   }
   return found;
+}
+
+/**
+ * For each create draft, the record Halo holds for it, or undefined (an update by id: undefined, it may be resent):
+ * agents by email (one read of all agents), users by Entra object id, sites by client and name, licences by client
+ * and Entra sku id.
+ */
+async function findCreatedRecords(
+  deps: Deps,
+  resource: string,
+  drafts: readonly Body[],
+): Promise<(undefined | ({ id: number } & Body))[]> {
+  const agents = resource === '/Agent' ? await liveAgents(deps) : undefined;
+  const lists = new Map<number, Promise<unknown[]>>();
+  const out: (undefined | ({ id: number } & Body))[] = [];
+  for (const draft of drafts) {
+    let id: number | undefined;
+    if (draft.id !== undefined) {
+      out.push(undefined);
+      continue;
+    }
+    if (agents) id = agents.get(String(draft.email ?? '').toLowerCase());
+    else if (resource === '/Users' && typeof draft.azureoid === 'string') id = await userIdByOid(deps, draft.azureoid);
+    else if (resource === '/SoftwareLicence' && typeof draft.vendor_product_sku === 'string')
+      id = await licenceIdBySku(deps, Number(draft.client_id), draft.vendor_product_sku, lists);
+    else if (resource === '/Site') id = await siteIdByName(deps, Number(draft.client_id), String(draft.name ?? ''));
+    out.push(id === undefined ? undefined : { ...draft, id });
+  }
+  return out;
 }
 
 async function liveAgents(deps: Deps): Promise<Map<string, number>> {
