@@ -1,4 +1,5 @@
 import { defineHttp } from '../shared/app/functions';
+import { resetDelta, resetDeltaBodySchema } from '../shared/console/actions/resetDelta';
 import { startSync, startSyncBodySchema } from '../shared/console/actions/startSync';
 import { serveConsoleAction } from '../shared/console/http';
 
@@ -15,5 +16,18 @@ export const consoleSyncStart = defineHttp({
     serveConsoleAction(request, app, {
       body: startSyncBodySchema,
       run: (_request, deps, body) => startSync(deps, request.params.kind ?? '', body),
+    }),
+});
+
+/** `POST /api/console/actions/syncs/entra/reset` `{tenantId, how}`: resets an Entra ID connection's delta. */
+export const consoleEntraReset = defineHttp({
+  name: 'consoleEntraReset',
+  route: 'console/actions/syncs/entra/reset',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: (request, _context, app) =>
+    serveConsoleAction(request, app, {
+      body: resetDeltaBodySchema,
+      run: (_request, deps, body) => resetDelta(deps, body),
     }),
 });

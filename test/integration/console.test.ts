@@ -208,6 +208,26 @@ describe('operator console on the demo stack (HTTP)', () => {
       assert.match(page, new RegExp(`<p>${sent} request\\(s\\) in 24 h · `), 'the total, in words');
     });
 
+    it("syncs: an operator resets an Entra ID connection's delta (Halo's Reset Deltas); a reader cannot", async () => {
+      const view = await operator.json<RunsView>('/api/console/syncs');
+      const entra = view.syncs.find((s) => s.kind === 'entra');
+      const [connection] = entra?.deltas ?? [];
+      assert.ok(connection, 'the demo has an Entra ID connection');
+      const path = '/api/console/actions/syncs/entra/reset';
+      assert.equal((await reader.post(path, { tenantId: connection.tenantId, how: 'clear' })).status, 403);
+      const reset = await operator.post(path, { tenantId: connection.tenantId, how: 'clear' });
+      assert.equal(reset.status, 200, await reset.clone().text());
+      assert.match(((await reset.json()) as { message: string }).message, /reads the whole directory/);
+      const unknown = await operator.post(path, { tenantId: '99999999-0000-4000-8000-000000000000', how: 'clear' });
+      assert.equal(unknown.status, 404);
+      const bad = await operator.post(path, { tenantId: connection.tenantId, how: 'everything' });
+      assert.equal(bad.status, 400);
+      const page = await (await operator.get('/api/console/syncs', 'text/html')).text();
+      assert.match(page, /action="\/api\/console\/actions\/syncs\/entra\/reset"/);
+      const readerPage = await (await reader.get('/api/console/syncs', 'text/html')).text();
+      assert.ok(!readerPage.includes('Reset delta'), 'no reset for a reader');
+    });
+
     it('says what is wrong with a query, by parameter', async () => {
       const response = await operator.get('/api/console/mail?ticket=abc&since=yesterday&limit=5000');
       assert.equal(response.status, 400);
