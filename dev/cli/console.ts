@@ -3,7 +3,9 @@
 // prints it as text, or with --json exactly the JSON the console's URL answers.
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { dismissFailure, replayFailure } from '../../shared/console/actions/failures';
 import type { ConsoleDeps } from '../../shared/console/deps';
+import type { ActionResult } from '../../shared/console/http';
 import { consoleReads, type Loaded, parseQueryOf, type QueryRead, timersOf } from '../../shared/console/reads';
 import type { OverviewView } from '../../shared/console/views/overview';
 import { SYNCS } from '../../shared/sync/syncs';
@@ -43,18 +45,35 @@ async function answer<T>(
   exitCode: (data: T) => number = () => 0,
   refused = 2,
 ): Promise<number> {
-  const target = await consoleTarget(values.verbose ?? false);
-  try {
-    // The first line says where the answer comes from; with --json on stderr, so that stdout is the JSON alone.
-    (values.json ? (line: string) => process.stderr.write(`${line}\n`) : say)(`halo-bridge: ${target.where}`);
-    const loaded = await read(target.deps);
+  return withTarget(values, async (deps) => {
+    const loaded = await read(deps);
     if (!loaded.ok) {
       console.error([loaded.error, ...(loaded.problems ?? [])].join('\n  '));
       return refused;
     }
     if (values.json) say(JSON.stringify(loaded.data, null, 2));
-    else for (const line of text(loaded.data, target.deps.now())) say(line);
+    else for (const line of text(loaded.data, deps.now())) say(line);
     return exitCode(loaded.data);
+  });
+}
+
+/** Runs one of the console's actions (the same use case as its button) and says what happened; 1 when refused. */
+function act(values: Common, action: (deps: ConsoleDeps) => Promise<ActionResult>): Promise<number> {
+  return withTarget(values, async (deps) => {
+    const { ok, status: _status, ...rest } = await action(deps);
+    if (values.json) say(JSON.stringify(rest, null, 2));
+    else if (ok) say(String(rest.message));
+    if (!ok) console.error(String(rest.error));
+    return ok ? 0 : 1;
+  });
+}
+
+/** The target's deps for `body`; the first line says where the answer comes from (on stderr with --json). */
+async function withTarget(values: Common, body: (deps: ConsoleDeps) => Promise<number>): Promise<number> {
+  const target = await consoleTarget(values.verbose ?? false);
+  try {
+    (values.json ? (line: string) => process.stderr.write(`${line}\n`) : say)(`halo-bridge: ${target.where}`);
+    return await body(target.deps);
   } finally {
     await target.stop();
   }
@@ -142,17 +161,37 @@ export const consoleCommands: CliCommand[] = [
   },
   {
     name: 'failures',
-    usage: 'failures [--queue <queue>] [--limit <n>] [--json]',
+    usage: 'failures [--queue <queue>] [--status open|replayed|dismissed] [--limit <n>] [--json]',
     run: async (argv) => {
-      const names = ['queue', 'limit'];
+      const names = ['queue', 'status', 'limit'];
       const { values } = parseCommandArgs(argv, { ...common, ...flagsOf(names) });
       const query = queryFrom(consoleReads.failures, values, names);
       return answer(
         values,
         (deps) => consoleReads.failures.run(deps, query),
         failuresLines,
-        (view) => (view.failures.length > 0 ? 1 : 0),
+        (view) => (view.failures.some((f) => f.status === 'open') ? 1 : 0),
       );
+    },
+  },
+  {
+    name: 'replay',
+    usage: 'replay <queue> <failureId> [--json]',
+    run: async (argv) => {
+      const { values, positionals } = parseCommandArgs(argv, common);
+      const [queue, id] = positionals;
+      if (!queue || !id) throw new UsageError('replay needs the queue and the failure id (see `failures`)');
+      return act(values, (deps) => replayFailure(deps, queue, id));
+    },
+  },
+  {
+    name: 'dismiss',
+    usage: 'dismiss <queue> <failureId> [--note <text>] [--json]',
+    run: async (argv) => {
+      const { values, positionals } = parseCommandArgs(argv, { ...common, note: { type: 'string' } });
+      const [queue, id] = positionals;
+      if (!queue || !id) throw new UsageError('dismiss needs the queue and the failure id (see `failures`)');
+      return act(values, (deps) => dismissFailure(deps, queue, id, values.note));
     },
   },
 ];

@@ -130,7 +130,7 @@ export function mailLines(view: MailView, now: Date): string[] {
 export function failuresLines(view: FailuresView, now: Date): string[] {
   if (view.failures.length === 0) return ['no failure: nothing needs a person'];
   return view.failures.flatMap((f) => [
-    `${pad(ago(f.failedAt, now), 11)}${pad(f.queue, 20)}${f.id}`,
+    `${pad(ago(f.failedAt, now), 11)}${pad(f.queue, 20)}${pad(f.status, 10)}${f.id}${f.status === 'open' && f.replayable ? `  (npm run cli -- replay ${f.queue} ${f.id})` : ''}`,
     `    why: ${f.reason}`,
     `    message: ${f.preview}`,
   ]);

@@ -7,9 +7,10 @@ import { writeStackFile } from '../../dev/cli/consoleTarget';
 import { DEMO_GRAPH_APP, type Stack } from '../../dev/stack';
 import type { FailuresView, JobsView, MailView, RunsView } from '../../shared/console/reads';
 import type { OverviewView } from '../../shared/console/views/overview';
+import { scanRunKind } from '../../shared/mail/useCases/scanMailbox';
 import { QUEUES } from '../../shared/storage';
 import { runCli } from '../support/cli';
-import { type ConsoleClient, signIn, startSettledDemo } from '../support/consoleDemo';
+import { type ConsoleClient, plantPoisonMessage, signIn, startSettledDemo } from '../support/consoleDemo';
 
 describe('npm run cli: the console on the command line, reading the stack `npm start` runs', () => {
   let stack: Stack;
@@ -124,22 +125,46 @@ describe('npm run cli: the console on the command line, reading the stack `npm s
     assert.match(missing.stderr, /no run no-such-run of any sync/);
   });
 
-  it('failures: the Failures page with why and a masked preview; exit 1 while one waits for a person', async () => {
+  it('failures, replay, dismiss: what a queue gave up on, masked; a replay runs the message again, once', async () => {
     const secret = DEMO_GRAPH_APP.secret;
-    const planted = await stack.container.stores.queueFailures.record({
+    const noted = await stack.container.stores.queueFailures.record({
       queue: QUEUES.mailboxScan,
       kind: 'exhausted',
       preview: JSON.stringify({ mailboxId: 'support', note: `client secret ${secret}` }),
       reason: `Graph refused the app (secret ${secret}): 401`,
       dequeueCount: 5,
     });
+    const planted = await plantPoisonMessage(stack, QUEUES.mailboxScan, { mailboxId: 'support', reason: 'manual' });
     const view = await json<FailuresView>('failures');
     assert.deepEqual(view, await operator.json<FailuresView>('/api/console/failures'));
     const text = await cli('failures', '--queue', QUEUES.mailboxScan);
-    assert.equal(text.code, 1, text.stderr);
-    assert.ok(text.stdout.includes(planted.id));
-    assert.match(text.stdout, /why: Graph refused the app \(secret \S+\): 401/);
-    assert.match(text.stdout, /message: \{"mailboxId":"support"/);
+    assert.equal(text.code, 1, `open failures wait for a person\n${text.stderr}`);
+    assert.match(text.stdout, new RegExp(`open +${noted.id}\\n {4}why: Graph refused the app \\(secret \\S+\\): 401`));
+    assert.match(
+      text.stdout,
+      new RegExp(`open +${planted.id} {2}\\(npm run cli -- replay mailbox-scan ${planted.id}\\)`),
+    );
     assert.ok(!text.stdout.includes(secret) && !JSON.stringify(view).includes(secret), 'the secret is masked');
+
+    const scans = async () => (await stack.container.stores.runs.list(scanRunKind('support'), { top: 100 })).length;
+    const scansBefore = await scans();
+    const replay = await cli('replay', QUEUES.mailboxScan, planted.id);
+    assert.equal(replay.code, 0, replay.stderr);
+    assert.match(replay.stdout, /^sent back to mailbox-scan \(message \S+\); it runs again as new$/m);
+    const again = await cli('replay', QUEUES.mailboxScan, planted.id);
+    assert.equal(again.code, 1, 'a second replay is refused');
+    assert.match(again.stderr, /replayed/);
+    await stack.runner.drain({ idleMs: 300, timeoutMs: 60_000 });
+    assert.equal(await scans(), scansBefore + 1, 'the replayed message ran: one more scan of the mailbox');
+
+    const dismiss = await cli('dismiss', QUEUES.mailboxScan, noted.id, '--note', 'the secret was rotated');
+    assert.equal(dismiss.code, 0, dismiss.stderr);
+    const after = await operator.json<FailuresView>(`/api/console/failures?queue=${QUEUES.mailboxScan}`);
+    const status = Object.fromEntries(after.failures.map((f) => [f.id, [f.status, f.note]]));
+    assert.deepEqual(status[planted.id], ['replayed', undefined]);
+    assert.deepEqual(status[noted.id], ['dismissed', 'the secret was rotated']);
+    const none = await cli('failures', '--status', 'open');
+    assert.equal(none.code, 0, 'nothing open: nothing needs a person');
+    assert.match(none.stdout, /no failure: nothing needs a person/);
   });
 });

@@ -7,12 +7,20 @@ import type { Stack } from '../../dev/stack';
 import { CONSOLE_ASSETS } from '../../shared/console/assets';
 import { encodeClientPrincipal } from '../../shared/console/principal';
 import type { BudgetView } from '../../shared/console/views/budget';
+import type { FailuresView } from '../../shared/console/views/failures';
 import type { JobsView } from '../../shared/console/views/jobs';
 import type { MailView } from '../../shared/console/views/mail';
 import type { OverviewView } from '../../shared/console/views/overview';
 import type { RunDetail, RunsView } from '../../shared/console/views/syncs';
+import { QUEUES } from '../../shared/storage';
 import { chromiumMissing, launchChromium } from '../support/chromium';
-import { type ConsoleClient, consoleClient, signIn, startSettledDemo } from '../support/consoleDemo';
+import {
+  type ConsoleClient,
+  consoleClient,
+  plantPoisonMessage,
+  signIn,
+  startSettledDemo,
+} from '../support/consoleDemo';
 
 /** Where the browser test leaves its screenshots (the README's is copied from here to docs/). */
 const SCREENSHOTS = join(__dirname, '..', '..', '.dev', 'screenshots');
@@ -208,6 +216,57 @@ describe('operator console on the demo stack (HTTP)', () => {
       assert.match(page, new RegExp(`<p>${sent} request\\(s\\) in 24 h · `), 'the total, in words');
     });
 
+    it("syncs: an operator resets an Entra ID connection's delta (Halo's Reset Deltas); a reader cannot", async () => {
+      const view = await operator.json<RunsView>('/api/console/syncs');
+      const entra = view.syncs.find((s) => s.kind === 'entra');
+      const [connection] = entra?.deltas ?? [];
+      assert.ok(connection, 'the demo has an Entra ID connection');
+      const path = '/api/console/actions/syncs/entra/reset';
+      assert.equal((await reader.post(path, { tenantId: connection.tenantId, how: 'clear' })).status, 403);
+      const reset = await operator.post(path, { tenantId: connection.tenantId, how: 'clear' });
+      assert.equal(reset.status, 200, await reset.clone().text());
+      assert.match(((await reset.json()) as { message: string }).message, /reads the whole directory/);
+      const unknown = await operator.post(path, { tenantId: '99999999-0000-4000-8000-000000000000', how: 'clear' });
+      assert.equal(unknown.status, 404);
+      const bad = await operator.post(path, { tenantId: connection.tenantId, how: 'everything' });
+      assert.equal(bad.status, 400);
+      const page = await (await operator.get('/api/console/syncs', 'text/html')).text();
+      assert.match(page, /action="\/api\/console\/actions\/syncs\/entra\/reset"/);
+      const readerPage = await (await reader.get('/api/console/syncs', 'text/html')).text();
+      assert.ok(!readerPage.includes('Reset delta'), 'no reset for a reader');
+    });
+
+    it('failures: replay sends a poison message back once (operate role only); dismiss keeps it listed', async () => {
+      const planted = await plantPoisonMessage(stack, QUEUES.mailboxScan, { mailboxId: 'support', reason: 'timer' });
+      const path = `/api/console/actions/failures/${QUEUES.mailboxScan}/${planted.id}`;
+      assert.equal((await reader.post(`${path}/replay`, {})).status, 403, 'a reader cannot replay');
+      const replayed = await operator.post(`${path}/replay`, {});
+      assert.equal(replayed.status, 200, await replayed.clone().text());
+      assert.match(((await replayed.json()) as { message: string }).message, /^sent back to mailbox-scan/);
+      const again = await operator.post(`${path}/replay`, {});
+      assert.equal(again.status, 409, 'once');
+      assert.equal((await operator.post(`${path}/dismiss`, {})).status, 409, 'a replayed failure is not dismissed');
+      assert.equal((await operator.post(`/api/console/actions/failures/nope/${planted.id}/replay`, {})).status, 404);
+
+      const other = await plantPoisonMessage(stack, QUEUES.mailboxScan, { mailboxId: 'support', reason: 'lifecycle' });
+      const bad = await operator.post(`/api/console/actions/failures/${QUEUES.mailboxScan}/${other.id}/dismiss`, {
+        note: 5,
+      });
+      assert.equal(bad.status, 400);
+      const dismissed = await operator.post(`/api/console/actions/failures/${QUEUES.mailboxScan}/${other.id}/dismiss`, {
+        note: 'known: the mailbox moved',
+      });
+      assert.equal(dismissed.status, 200);
+      const view = await operator.json<FailuresView>(`/api/console/failures?queue=${QUEUES.mailboxScan}`);
+      const byId = new Map(view.failures.map((f) => [f.id, f]));
+      assert.equal(byId.get(planted.id)?.status, 'replayed');
+      assert.ok(byId.get(planted.id)?.replayedAt);
+      assert.equal(byId.get(other.id)?.status, 'dismissed');
+      assert.equal(byId.get(other.id)?.note, 'known: the mailbox moved');
+      const open = await operator.json<FailuresView>('/api/console/failures?status=open');
+      assert.ok(!open.failures.some((f) => f.id === planted.id || f.id === other.id), 'neither is open');
+    });
+
     it('says what is wrong with a query, by parameter', async () => {
       const response = await operator.get('/api/console/mail?ticket=abc&since=yesterday&limit=5000');
       assert.equal(response.status, 400);
@@ -315,9 +374,28 @@ describe('operator console on the demo stack (HTTP)', () => {
       await until(async () => (await page.locator('table.runs tbody tr').count()) > runsBefore);
     });
 
-    it('shows the failures page', { skip }, async () => {
-      await visit('/api/console/failures', 'failures');
+    it('replays a planted poison message from the failures page, once', { skip }, async () => {
+      const planted = await plantPoisonMessage(stack, QUEUES.mailboxScan, { mailboxId: 'support', reason: 'manual' });
+      await visit(`/api/console/failures?queue=${QUEUES.mailboxScan}`, 'failures');
       assert.equal(await page.locator('h1').textContent(), 'Failures');
+      const row = page.locator(`tr[data-failure="${planted.id}"]`);
+      assert.match((await row.textContent()) ?? '', /open/);
+      await row.getByRole('button', { name: 'Replay' }).click();
+      await row
+        .locator('[data-status]')
+        .filter({ hasText: /sent back to mailbox-scan/ })
+        .waitFor();
+      await page.waitForLoadState('load');
+      await until(async () =>
+        /replayed/.test((await page.locator(`tr[data-failure="${planted.id}"]`).textContent()) ?? ''),
+      );
+      assert.equal(
+        await page.locator(`tr[data-failure="${planted.id}"] button`).count(),
+        0,
+        'no second replay offered',
+      );
+      const stored = await stack.container.stores.queueFailures.get(QUEUES.mailboxScan, planted.id);
+      assert.equal(stored?.status, 'replayed');
     });
 
     it('shows the Halo budget page', { skip }, async () => {

@@ -1,5 +1,7 @@
+import { QueueServiceClient } from '@azure/storage-queue';
 import { runDemoOnce } from '../../dev/demo/runOnce';
 import { type Stack, type StackOptions, startStack } from '../../dev/stack';
+import type { QueueFailure } from '../../shared/storage';
 
 /**
  * The demo stack after one pass of every demo flow (as `npm start -- --once` runs it, without exiting): the script
@@ -50,4 +52,21 @@ export function consoleClient(baseUrl: string, headers: Record<string, string> =
         redirect: 'manual',
       }),
   };
+}
+
+/**
+ * A poison message as the Functions host leaves one (a valid message whose last delivery timed out, moved to the
+ * `-poison` queue), recorded by the poison sweep as the app does it every minute. Returns its failure record.
+ */
+export async function plantPoisonMessage(stack: Stack, queue: string, message: unknown): Promise<QueueFailure> {
+  const before = new Set((await stack.container.stores.queueFailures.list(queue)).map((f) => f.id));
+  const text = Buffer.from(JSON.stringify(message)).toString('base64');
+  await QueueServiceClient.fromConnectionString(stack.storage.connectionString)
+    .getQueueClient(`${queue}-poison`)
+    .sendMessage(text);
+  const sweep = await stack.runner.runTimer('queuePoisonSweep');
+  if (sweep.outcome !== 'success') throw new Error(`the poison sweep failed: ${sweep.error}`);
+  const planted = (await stack.container.stores.queueFailures.list(queue)).filter((f) => !before.has(f.id));
+  if (planted.length !== 1) throw new Error(`expected one new failure on ${queue}, got ${planted.length}`);
+  return planted[0]!;
 }

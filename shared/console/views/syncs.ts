@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { RunRecord } from '../../storage';
 import { getRunStatus, getSyncOverview, type SourceState, type SyncDefinition } from '../../sync/engine';
 import { getPlan } from '../../sync/engine/runBlobs';
+import { entraSync } from '../../sync/entra/definition';
 import { SYNCS, syncOf } from '../../sync/syncs';
 import type { ConsoleDeps } from '../deps';
 import { maskSecrets } from '../mask';
@@ -23,6 +24,8 @@ export interface SyncKindView {
   readonly pendingSince?: string;
   /** The apply run holding the sync's lease (one apply run at a time); `active: false` once it stopped renewing. */
   readonly lease?: { readonly runId: string; readonly expiresAt: string; readonly active: boolean };
+  /** Connections whose delta an operator can reset (the Entra ID sync's, Halo's "Reset Deltas"). */
+  readonly deltas?: readonly { readonly tenantId: string; readonly name: string }[];
 }
 
 export const runsQuerySchema = z
@@ -87,10 +90,18 @@ const MAX_SKIPPED = 50;
 
 /** Every sync the engine runs (tenant sync today; Entra ID and Intune join through the same registry). */
 export async function syncKinds(deps: Pick<ConsoleDeps, 'config' | 'now' | 'stores'>): Promise<SyncKindView[]> {
-  return Promise.all(SYNCS.map(async (sync) => syncKindView(sync, await getSyncOverview(deps, sync, 0))));
+  return Promise.all(SYNCS.map(async (sync) => syncKindView(deps, sync, await getSyncOverview(deps, sync, 0))));
 }
 
-function syncKindView(sync: SyncDefinition, overview: Awaited<ReturnType<typeof getSyncOverview>>): SyncKindView {
+function syncKindView(
+  deps: Pick<ConsoleDeps, 'config'>,
+  sync: SyncDefinition,
+  overview: Awaited<ReturnType<typeof getSyncOverview>>,
+): SyncKindView {
+  const deltas =
+    sync.kind === entraSync.kind
+      ? deps.config.entraSync.connections.map((c) => ({ tenantId: c.tenantId, name: c.name }))
+      : [];
   return {
     kind: sync.kind,
     title: sync.title,
@@ -103,6 +114,7 @@ function syncKindView(sync: SyncDefinition, overview: Awaited<ReturnType<typeof 
     ...(overview.lease
       ? { lease: { runId: overview.lease.runId, expiresAt: overview.lease.expiresAt, active: overview.lease.active } }
       : {}),
+    ...(deltas.length > 0 ? { deltas } : {}),
   };
 }
 
@@ -129,7 +141,7 @@ export async function runsView(deps: ConsoleDeps, query: RunsQuery): Promise<Run
     .flatMap(({ sync, overview }) => overview.runs.map((run) => runRow(deps, sync, run)))
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
     .slice(0, query.limit);
-  return { syncs: overviews.map(({ sync, overview }) => syncKindView(sync, overview)), runs };
+  return { syncs: overviews.map(({ sync, overview }) => syncKindView(deps, sync, overview)), runs };
 }
 
 export class UnknownSyncError extends NotFoundError {

@@ -2,7 +2,7 @@ import { CONSOLE_BASE } from '../../assets';
 import type { RunDetail, RunsView } from '../../views/syncs';
 import { describeCounts, words } from '../../words';
 import { badge, when } from '../format';
-import { html, safeUrl } from '../html';
+import { html, type SafeHtml, safeUrl } from '../html';
 import { layout, type PageContext } from '../layout';
 
 export function syncsPage(view: RunsView, context: PageContext): string {
@@ -22,6 +22,7 @@ ${
 <button type="submit">Start a run</button></form>`
     : html`<p class="muted">Starting a run needs the operate role.</p>`
 }
+${principal.access === 'operate' && sync.deltas ? resetForm(sync.deltas) : ''}
 </section>`,
 )}
 </div>
@@ -73,4 +74,12 @@ ${source.skipped.length > 0 && html`<details><summary>${source.skipped.length} u
 )}
 <p><a href="${CONSOLE_BASE}/syncs">← all runs</a></p>`;
   return layout('syncs', `${run.title} run, ${run.mode ?? ''} mode`, context, body);
+}
+
+/** Halo's "Reset Deltas" for the Entra ID sync: clear (the next run reads everything) or latest (from now on). */
+function resetForm(deltas: readonly { tenantId: string; name: string }[]): SafeHtml {
+  return html`<form class="inline" method="post" action="${CONSOLE_BASE}/actions/syncs/entra/reset" data-action data-confirm="Reset this connection's delta?">
+<label>Connection <select name="tenantId">${deltas.map((d) => html`<option value="${d.tenantId}">${d.name}</option>`)}</select></label>
+<label>Reset <select name="how"><option value="clear">clear (next run reads everything)</option><option value="latest">latest (only changes from now on)</option></select></label>
+<button type="submit">Reset delta</button></form>`;
 }
