@@ -4,7 +4,7 @@ import { type AssetChange, companyFound, type IntunePlan } from './changes';
 import { SHARED_CREATE_SCOPE } from './constants';
 import { readAssetTypes, readCompanyAssets, readLicences } from './haloInput';
 import { softwareKey } from './software';
-import type { AssetWrite } from './types';
+import type { AssetWrite, HaloAsset } from './types';
 
 type Deps = Pick<SyncDeps, 'halo' | 'stores'>;
 
@@ -50,8 +50,10 @@ export async function beforeSendIntuneWrites(
 }
 
 /**
- * Sends a batch; once Halo has answered a batch of types or licences, their create locks are released (another
- * tenant waiting for one now finds it in Halo).
+ * Sends a batch through the Halo client's exactly-once create: when Halo's answer is lost, the records are looked up
+ * (assets by Intune id in the company, types and licences by name) and only the missing ones are sent again; updates
+ * by id are simply re-sent. Once Halo has answered a batch of types or licences, their create locks are released
+ * (another tenant waiting for one now finds it in Halo).
  */
 export async function sendIntuneWrites(
   deps: Deps,
@@ -59,11 +61,31 @@ export async function sendIntuneWrites(
   bodies: unknown[],
   context: { plan: IntunePlan },
 ): Promise<void> {
-  await deps.halo.post(batch.resource, bodies);
-  if (batch.resource === '/AssetType' || batch.resource === '/SoftwareLicence') {
-    for (const body of bodies as { name: string }[]) {
-      await deps.stores.dedupe.release(SHARED_CREATE_SCOPE, createLockKey(context.plan, batch.resource, body.name));
+  const { plan } = context;
+  switch (batch.resource) {
+    case '/Asset': {
+      const assets = bodies as AssetWrite[];
+      if (assets.every((a) => a.id !== undefined)) await deps.halo.post(batch.resource, assets);
+      else await deps.halo.createOnce(batch.resource, assets, (drafts) => findAssets(deps, plan, drafts));
+      return;
     }
+    case '/AssetType':
+      await deps.halo.createOnce(batch.resource, bodies as { name: string }[], async (drafts) =>
+        findByName(drafts, (await readAssetTypes(deps.halo)).rows, (name) => name.trim()),
+      );
+      break;
+    case '/SoftwareLicence':
+      await deps.halo.createOnce(batch.resource, bodies as { name: string }[], async (drafts) => {
+        const rows = (await readLicences(deps.halo, clientOf(plan))).rows.filter((l) => l.client_id === clientOf(plan));
+        return findByName(drafts, rows, softwareKey);
+      });
+      break;
+    default:
+      await deps.halo.post(batch.resource, bodies);
+      return;
+  }
+  for (const body of bodies as { name: string }[]) {
+    await deps.stores.dedupe.release(SHARED_CREATE_SCOPE, createLockKey(plan, batch.resource, body.name));
   }
 }
 
@@ -175,7 +197,29 @@ async function liveIds(deps: Deps, plan: IntunePlan) {
 /** Leaves out the creates whose asset (by Intune id) the company has now: one paged read, only when recovering. */
 async function withoutCreatedAssets(deps: Deps, plan: IntunePlan, bodies: AssetWrite[]): Promise<AssetWrite[]> {
   if (!bodies.some((b) => b.id === undefined)) return bodies;
-  const assets = await readCompanyAssets(deps.halo, clientOf(plan));
-  const known = new Set(assets.rows.map((a) => a.intune_id.toLowerCase()).filter((id) => id !== ''));
+  const known = await companyAssetsByIntuneId(deps, plan);
   return bodies.filter((b) => b.id !== undefined || !known.has(b.intune_id.toLowerCase()));
+}
+
+async function companyAssetsByIntuneId(deps: Deps, plan: IntunePlan): Promise<Map<string, HaloAsset>> {
+  const assets = await readCompanyAssets(deps.halo, clientOf(plan));
+  return new Map(assets.rows.filter((a) => a.intune_id !== '').map((a) => [a.intune_id.toLowerCase(), a]));
+}
+
+/** Each draft's record by name (`key` normalises), lowest id first when Halo holds several. */
+function findByName<R extends { id: number; name: string }>(
+  drafts: readonly { name: string }[],
+  rows: readonly R[],
+  key: (name: string) => string,
+): (R | undefined)[] {
+  const byName = new Map<string, R>();
+  for (const row of [...rows].sort((a, b) => a.id - b.id))
+    if (!byName.has(key(row.name))) byName.set(key(row.name), row);
+  return drafts.map((d) => byName.get(key(d.name)));
+}
+
+/** The look-up after a lost asset answer: creates by Intune id in the company's assets (one paged read). */
+async function findAssets(deps: Deps, plan: IntunePlan, drafts: readonly AssetWrite[]) {
+  const known = await companyAssetsByIntuneId(deps, plan);
+  return drafts.map((d) => (d.id === undefined ? known.get(d.intune_id.toLowerCase()) : undefined));
 }
