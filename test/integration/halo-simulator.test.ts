@@ -65,7 +65,8 @@ describe('Halo simulator', () => {
       record_count: number;
       assets: unknown[];
     };
-    assert.equal(page.record_count, 122);
+    assert.equal(page.record_count, sim.store.tables.assets.size, 'every asset, not the page');
+    assert.ok(page.record_count > 120);
     assert.equal(page.assets.length, 100);
     const statuses = await (await api('/Status')).json();
     assert.ok(Array.isArray(statuses));
